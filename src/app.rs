@@ -1,0 +1,221 @@
+//! The edge of the program: parse arguments, find the config, call the library, write
+//! to the terminal, and turn the outcome into an exit status. Time is read here and
+//! nowhere else.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+
+use crate::check::{CheckOptions, RunError, check};
+use crate::cli::{CheckArgs, Cli, Command};
+use crate::config::Config;
+use crate::diagnostic::Tally;
+use crate::report::{self, Format, Report};
+use crate::rules;
+
+/// Exit status: 0 no errors, 1 the content has errors, 2 the command could not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    Success = 0,
+    Failure = 1,
+    Error = 2,
+}
+
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitStatus {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Success
+            };
+        }
+    };
+    let mut stdout = anstream::stdout().lock();
+    let mut stderr = anstream::stderr().lock();
+    match dispatch(cli, &mut stdout, &mut stderr) {
+        Ok(status) => status,
+        Err(Failure::BrokenPipe) => ExitStatus::Success,
+        Err(Failure::Run(e)) => {
+            let _ = writeln!(stderr, "error: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+enum Failure {
+    BrokenPipe,
+    Run(RunError),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Run(RunError::Io(e.to_string()))
+        }
+    }
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        Failure::Run(e)
+    }
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Failure> {
+    match cli.command {
+        Command::Check(args) => run_check(args, out, err),
+        Command::Schema { name } => {
+            out.write_all(crate::schema::print(&name).as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Rules => {
+            print_rules(out)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Explain { rule } => explain(&rule, out),
+    }
+}
+
+fn load_config() -> Result<Config, RunError> {
+    let cwd = std::env::current_dir().map_err(|e| RunError::Io(e.to_string()))?;
+    let path = Config::discover(&cwd)?;
+    // Report paths relative to the project root when it is the current folder or above.
+    let path = relative_to(&cwd, &path);
+    Ok(Config::load(&path)?)
+}
+
+fn relative_to(cwd: &std::path::Path, path: &std::path::Path) -> PathBuf {
+    match path.parent().and_then(|p| cwd.strip_prefix(p).ok()) {
+        Some(rel) if rel.as_os_str().is_empty() => PathBuf::from(crate::config::FILE_NAME),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn today(arg: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    arg.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn run_check(
+    args: CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Failure> {
+    let started = Instant::now();
+    let config = load_config()?;
+    let options = CheckOptions {
+        paths: args.paths,
+        today: today(args.common.today),
+    };
+    let checked = check(&config, &options)?;
+    let outcome = &checked.outcome;
+    let report = Report {
+        diagnostics: &outcome.diagnostics,
+        sources: &outcome.sources,
+        files_checked: outcome.files_checked,
+    };
+    report::render(args.common.format, &report, out)?;
+    let tally = report.tally();
+    if args.common.format == Format::Human {
+        writeln!(
+            out,
+            "{}",
+            report::human::summary(
+                outcome.files_checked,
+                tally,
+                started.elapsed().as_secs_f64()
+            )
+        )?;
+    }
+    let _ = err;
+    Ok(status(tally, args.common.deny_warnings))
+}
+
+fn status(tally: Tally, deny_warnings: bool) -> ExitStatus {
+    if tally.fails(deny_warnings) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn print_rules(out: &mut dyn Write) -> io::Result<()> {
+    let width = rules::all()
+        .iter()
+        .map(|r| r.meta.name.len())
+        .max()
+        .unwrap_or(0);
+    for r in rules::all() {
+        let m = &r.meta;
+        writeln!(
+            out,
+            "{:width$}  {:7}  {:7}  {}{}",
+            m.name,
+            m.severity.as_str(),
+            m.scope.as_str(),
+            m.summary,
+            if m.safety { " [safety]" } else { "" },
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(name: &str, out: &mut dyn Write) -> Result<ExitStatus, Failure> {
+    let Some(rule) = rules::find(name) else {
+        return Err(RunError::Usage(format!(
+            "no rule named `{name}`{}; `healthpress rules` lists them",
+            crate::config::suggest(name, rules::all().iter().map(|r| r.meta.name))
+        ))
+        .into());
+    };
+    out.write_all(explain_text(&rule.meta).as_bytes())?;
+    Ok(ExitStatus::Success)
+}
+
+/// The text `healthpress explain RULE` prints.
+pub fn explain_text(m: &rules::RuleMeta) -> String {
+    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!(
+        "{name}  ({severity} by default, {scope} rule{safety})\n\n{summary}\n\n\
+         What it checks\n{what}\n\nWhy it matters\n{why}\n\nBad\n{bad}\nGood\n{good}",
+        name = m.name,
+        severity = m.severity.as_str(),
+        scope = m.scope.as_str(),
+        safety = if m.safety {
+            "; a safety rule: it cannot be silenced inside an article"
+        } else {
+            ""
+        },
+        summary = m.summary,
+        what = wrap(m.docs.what),
+        why = wrap(m.docs.why),
+        bad = indent(m.docs.bad),
+        good = indent(m.docs.good),
+    )
+}
+
+fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + word.len() + 1 > 78 {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}

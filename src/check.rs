@@ -1,0 +1,220 @@
+//! `check`: load the corpus, run the article rules in parallel and the corpus rules
+//! after them, keep what concerns the files asked about, sort.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Corpus, FileKind, Loader};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
+use crate::source::SourceFile;
+use crate::suppress;
+
+/// What the command could not do (exit 2), as opposed to what is wrong with the content.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+pub struct CheckOptions {
+    /// Files and folders to report on; empty means the whole corpus.
+    pub paths: Vec<PathBuf>,
+    pub today: NaiveDate,
+}
+
+/// The files with findings, by name, so reports can quote their lines.
+pub type Sources = BTreeMap<Arc<str>, Arc<SourceFile>>;
+
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+    pub files_checked: usize,
+}
+
+pub struct Checked {
+    pub corpus: Corpus,
+    pub outcome: Outcome,
+}
+
+pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunError> {
+    let loader = Loader::new(config);
+    let files = loader
+        .discover()
+        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
+    if !files.iter().any(|(_, k)| *k == FileKind::Article) {
+        return Err(RunError::Io(format!(
+            "no articles (`.md` files) in the content folder {}",
+            config.content_dir.display()
+        )));
+    }
+    let targets = Targets::new(config, &options.paths, &files)?;
+    let corpus = loader.load(files);
+    check_policy_disclaimers(config, &corpus)?;
+
+    let rules = ActiveRules::new(config);
+    let all = corpus.articles.iter().chain(corpus.disclaimers.iter());
+    let per_article: Vec<Vec<Diagnostic>> = all
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter(|a| targets.contains(a.name()))
+        .map(|article| {
+            let mut out = Vec::new();
+            let cx = ArticleContext {
+                article,
+                corpus: &corpus,
+                config,
+                today: options.today,
+            };
+            rules.check_article(&cx, &mut out);
+            out
+        })
+        .collect();
+    let mut diagnostics: Vec<Diagnostic> = per_article.into_iter().flatten().collect();
+
+    let mut corpus_out = Vec::new();
+    rules.check_corpus(
+        &CorpusContext {
+            corpus: &corpus,
+            config,
+            today: options.today,
+        },
+        &mut corpus_out,
+    );
+    corpus_out.retain(|d| targets.contains(&d.file));
+    diagnostics.extend(corpus_out);
+    suppress::apply(&corpus, config, &mut diagnostics);
+    diagnostics.sort_by(Diagnostic::sort_key_cmp);
+    diagnostics.dedup();
+
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    let sources = corpus
+        .articles
+        .iter()
+        .chain(corpus.disclaimers.iter())
+        .filter(|a| with_findings.contains(a.name()))
+        .map(|a| (a.file.name.clone(), Arc::clone(&a.file)))
+        .collect();
+    let files_checked = targets.count;
+    Ok(Checked {
+        corpus,
+        outcome: Outcome {
+            diagnostics,
+            sources,
+            files_checked,
+        },
+    })
+}
+
+/// A policy that requires a disclaimer nobody wrote is a config error: every article
+/// would fail for a reason no article can fix.
+fn check_policy_disclaimers(config: &Config, corpus: &Corpus) -> Result<(), RunError> {
+    for r in &config.policy.require {
+        for d in &r.disclaimers {
+            if corpus.disclaimer(d).is_none() {
+                return Err(config
+                    .error_at(
+                        d,
+                        format!(
+                            "the policy requires disclaimer `{d}`, but there is no \
+                             content/_disclaimers/{d}.md"
+                        ),
+                    )
+                    .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The files a run reports on.
+struct Targets {
+    /// None: every file.
+    names: Option<HashSet<Arc<str>>>,
+    count: usize,
+}
+
+impl Targets {
+    fn new(
+        config: &Config,
+        paths: &[PathBuf],
+        files: &[(PathBuf, FileKind)],
+    ) -> Result<Targets, RunError> {
+        if paths.is_empty() {
+            return Ok(Targets {
+                names: None,
+                count: files.len(),
+            });
+        }
+        let content = canonical(&config.content_dir)?;
+        let mut wanted = Vec::new();
+        for p in paths {
+            let c = canonical(p)?;
+            if !c.starts_with(&content) {
+                return Err(RunError::Usage(format!(
+                    "{} is outside the content folder {}",
+                    p.display(),
+                    config.content_dir.display()
+                )));
+            }
+            wanted.push(c);
+        }
+        let loader = Loader::new(config);
+        let mut names = HashSet::new();
+        for (path, _) in files {
+            let rel = path.strip_prefix(&config.content_dir).unwrap_or(path);
+            let full = content.join(rel);
+            if wanted.iter().any(|w| full.starts_with(w)) {
+                names.insert(loader.name_of(path));
+            }
+        }
+        for (p, c) in paths.iter().zip(&wanted) {
+            if c.is_file()
+                && !names
+                    .iter()
+                    .any(|n| content_rel_matches(config, n, c, &content))
+            {
+                return Err(RunError::Usage(format!(
+                    "{} is not an article: articles are `.md` files whose names do not start \
+                     with `_` or `.`",
+                    p.display()
+                )));
+            }
+        }
+        let count = names.len();
+        Ok(Targets {
+            names: Some(names),
+            count,
+        })
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.names.as_ref().is_none_or(|n| n.contains(name))
+    }
+}
+
+fn content_rel_matches(config: &Config, name: &str, wanted: &Path, content: &Path) -> bool {
+    let root_rel = config
+        .content_dir
+        .strip_prefix(&config.root)
+        .unwrap_or(&config.content_dir);
+    let prefix = root_rel.to_string_lossy().replace('\\', "/");
+    let rel = name
+        .strip_prefix(prefix.as_str())
+        .map(|r| r.trim_start_matches('/'))
+        .unwrap_or(name);
+    content.join(rel) == wanted
+}
+
+fn canonical(p: &Path) -> Result<PathBuf, RunError> {
+    std::fs::canonicalize(p).map_err(|e| RunError::Usage(format!("{}: {e}", p.display())))
+}

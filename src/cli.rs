@@ -1,0 +1,64 @@
+//! The command line, as clap definitions. One place: help, completions and the man
+//! page all come from here.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "healthpress",
+    version,
+    about = "Validate, lint and publish structured health articles",
+    long_about = "healthpress checks health articles (Markdown with YAML front matter) against \
+                  a JSON Schema and the team's safety policy, and publishes them as versioned \
+                  JSON and HTML bundles for apps."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the whole corpus, or the named files and folders.
+    Check(CheckArgs),
+    /// Print a JSON Schema (draft 2020-12).
+    Schema {
+        /// Which schema.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::schema::NAMES))]
+        name: String,
+    },
+    /// List the rules.
+    Rules,
+    /// Explain one rule: what it checks, why it matters, a bad and a good example.
+    Explain {
+        /// The rule's name, such as `missing-consult-note`.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The date that review checks compare against (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Fail the run on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check; the whole content folder when none are given.
+    /// Cross-file rules always see the whole corpus.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}

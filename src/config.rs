@@ -1,0 +1,573 @@
+//! `healthpress.toml`: the raw options as written (serde, unknown keys rejected), and
+//! the settings resolved from them. Every mistake names its line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::content::model::Audience;
+use crate::diagnostic::Severity;
+use crate::rules;
+
+pub const FILE_NAME: &str = "healthpress.toml";
+
+/// Callout kinds the body may use: healthpress's own and GitHub's five.
+pub const CALLOUT_KINDS: &[&str] = &[
+    "CONSULT",
+    "URGENT",
+    "SAFETY",
+    "NOTE",
+    "TIP",
+    "IMPORTANT",
+    "WARNING",
+    "CAUTION",
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "default_content")]
+    content: String,
+    #[serde(default = "default_locale")]
+    locale: String,
+    #[serde(default = "default_max_file_bytes")]
+    max_file_bytes: u64,
+    topics: BTreeMap<String, String>,
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    rules: BTreeMap<String, Level>,
+    #[serde(default)]
+    bundle: RawBundle,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    require: Vec<RawRequirement>,
+    #[serde(default = "default_clinicians")]
+    clinicians: Vec<String>,
+    #[serde(default = "default_review_window")]
+    review_window_days: u32,
+    #[serde(default = "default_review_interval")]
+    max_review_interval_months: u32,
+    #[serde(default = "default_grade")]
+    readability_max_grade: f64,
+    #[serde(default)]
+    require_sign_off: bool,
+    #[serde(default = "default_absolute_claims")]
+    absolute_claims: Vec<String>,
+    #[serde(default)]
+    emergency_numbers: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for RawPolicy {
+    fn default() -> Self {
+        RawPolicy {
+            require: Vec::new(),
+            clinicians: default_clinicians(),
+            review_window_days: default_review_window(),
+            max_review_interval_months: default_review_interval(),
+            readability_max_grade: default_grade(),
+            require_sign_off: false,
+            absolute_claims: default_absolute_claims(),
+            emergency_numbers: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequirement {
+    #[serde(default)]
+    audiences: Vec<Audience>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    disclaimers: Vec<String>,
+    #[serde(default)]
+    callouts: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBundle {
+    out: Option<String>,
+    templates: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Off,
+    Warning,
+    Error,
+}
+
+fn default_content() -> String {
+    "content".into()
+}
+fn default_locale() -> String {
+    "en-GB".into()
+}
+fn default_max_file_bytes() -> u64 {
+    4 * 1024 * 1024
+}
+fn default_review_window() -> u32 {
+    60
+}
+fn default_review_interval() -> u32 {
+    36
+}
+fn default_grade() -> f64 {
+    9.0
+}
+fn default_clinicians() -> Vec<String> {
+    [
+        "GP",
+        "doctor",
+        "midwife",
+        "obstetrician",
+        "nurse",
+        "pharmacist",
+        "physiotherapist",
+        "health visitor",
+        "dietitian",
+        "consultant",
+        "specialist",
+        "maternity unit",
+        "care team",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_absolute_claims() -> Vec<String> {
+    [
+        "cure",
+        "cures",
+        "cured",
+        "guaranteed",
+        "guarantee",
+        "completely safe",
+        "100% safe",
+        "totally safe",
+        "perfectly safe",
+        "always safe",
+        "risk-free",
+        "inevitable",
+        "inevitably",
+        "never harmful",
+        "proven to",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// What one requirement of the policy applies to, and what it asks for.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// Empty: every audience.
+    pub audiences: Vec<Audience>,
+    /// Empty: every topic; else any one of these.
+    pub topics: Vec<String>,
+    pub disclaimers: Vec<String>,
+    pub callouts: Vec<String>,
+    /// Line of the requirement in `healthpress.toml`, for messages.
+    pub line: usize,
+}
+
+impl Requirement {
+    pub fn applies(&self, audience: Option<Audience>, topics: &[&str]) -> bool {
+        let audience_ok =
+            self.audiences.is_empty() || audience.is_some_and(|a| self.audiences.contains(&a));
+        let topic_ok =
+            self.topics.is_empty() || topics.iter().any(|t| self.topics.iter().any(|p| p == t));
+        audience_ok && topic_ok
+    }
+
+    /// Why it applies, in words an editor understands: "patient articles", "pregnancy articles".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.topics.is_empty() {
+            parts.push(self.topics.join(" or "));
+        }
+        if !self.audiences.is_empty() {
+            parts.push(
+                self.audiences
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            );
+        }
+        if parts.is_empty() {
+            "every article".into()
+        } else {
+            format!("{} articles", parts.join(" "))
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub require: Vec<Requirement>,
+    pub clinicians: Vec<String>,
+    pub review_window_days: u32,
+    pub max_review_interval_months: u32,
+    pub readability_max_grade: f64,
+    pub require_sign_off: bool,
+    pub absolute_claims: Vec<String>,
+    /// Locale (or its language, such as `en`) to the numbers an article may give.
+    pub emergency_numbers: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder that holds `healthpress.toml`.
+    pub root: PathBuf,
+    /// `healthpress.toml` itself.
+    pub path: PathBuf,
+    /// The folder of articles.
+    pub content_dir: PathBuf,
+    pub locale: String,
+    pub max_file_bytes: u64,
+    /// Topic id to its label, in id order.
+    pub topics: BTreeMap<String, String>,
+    pub policy: Policy,
+    /// Rule name to its severity, or `None` for a rule that is off.
+    severities: HashMap<&'static str, Option<Severity>>,
+    pub bundle_out: PathBuf,
+    pub templates: Option<PathBuf>,
+    raw_text: String,
+}
+
+impl Config {
+    /// Find `healthpress.toml` in `start` or the nearest folder above it.
+    pub fn discover(start: &Path) -> Result<PathBuf, ConfigError> {
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+        Err(ConfigError {
+            file: FILE_NAME.into(),
+            line: 0,
+            message: format!(
+                "no {FILE_NAME} in {} or any folder above it; run healthpress inside a content \
+                 repository",
+                start.display()
+            ),
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.display().to_string(),
+            line: 0,
+            message: format!("cannot read it: {e}"),
+        })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(0);
+            ConfigError {
+                file: file.clone(),
+                line,
+                message: e.message().to_string(),
+            }
+        })?;
+        let err = |needle: &str, message: String| ConfigError {
+            file: file.clone(),
+            line: line_of(text, needle),
+            message,
+        };
+
+        let mut severities = HashMap::new();
+        for rule in rules::all() {
+            severities.insert(rule.meta().name, Some(rule.meta().severity));
+        }
+        for (name, level) in &raw.rules {
+            let Some(rule) = rules::find(name) else {
+                return Err(err(
+                    name,
+                    format!(
+                        "unknown rule `{name}` in [rules]; `healthpress rules` lists them{}",
+                        suggest(name, rules::all().iter().map(|r| r.meta().name))
+                    ),
+                ));
+            };
+            let severity = match level {
+                Level::Off => None,
+                Level::Warning => Some(Severity::Warning),
+                Level::Error => Some(Severity::Error),
+            };
+            severities.insert(rule.meta().name, severity);
+        }
+
+        if raw.topics.is_empty() {
+            return Err(err(
+                "[topics]",
+                "[topics] must name at least one topic".into(),
+            ));
+        }
+        for id in raw.topics.keys() {
+            if !is_id(id) {
+                return Err(err(
+                    id,
+                    format!("topic `{id}` must be lower-case words joined by hyphens"),
+                ));
+            }
+        }
+
+        let mut require = Vec::new();
+        for r in raw.policy.require {
+            let line = r
+                .topics
+                .first()
+                .or(r.disclaimers.first())
+                .or(r.callouts.first())
+                .map(|n| line_of(text, n))
+                .unwrap_or_else(|| line_of(text, "[[policy.require]]"));
+            for t in &r.topics {
+                if !raw.topics.contains_key(t) {
+                    return Err(err(
+                        t,
+                        format!(
+                            "[[policy.require]] names topic `{t}`, which is not in [topics]{}",
+                            suggest(t, raw.topics.keys().map(String::as_str))
+                        ),
+                    ));
+                }
+            }
+            for c in &r.callouts {
+                if !CALLOUT_KINDS.contains(&c.as_str()) {
+                    return Err(err(
+                        c,
+                        format!(
+                            "[[policy.require]] names callout kind `{c}`; the kinds are {}",
+                            CALLOUT_KINDS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            for d in &r.disclaimers {
+                if !is_id(d) {
+                    return Err(err(d, format!("disclaimer id `{d}` is not a valid id")));
+                }
+            }
+            require.push(Requirement {
+                audiences: r.audiences,
+                topics: r.topics,
+                disclaimers: r.disclaimers,
+                callouts: r.callouts,
+                line,
+            });
+        }
+
+        let mut emergency_numbers = default_emergency_numbers();
+        emergency_numbers.extend(raw.policy.emergency_numbers);
+
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        Ok(Config {
+            content_dir: root.join(&raw.content),
+            bundle_out: root.join(raw.bundle.out.as_deref().unwrap_or("dist")),
+            templates: raw.bundle.templates.map(|t| root.join(t)),
+            root,
+            path: path.to_path_buf(),
+            locale: raw.locale,
+            max_file_bytes: raw.max_file_bytes,
+            topics: raw.topics,
+            policy: Policy {
+                require,
+                clinicians: raw.policy.clinicians,
+                review_window_days: raw.policy.review_window_days,
+                max_review_interval_months: raw.policy.max_review_interval_months,
+                readability_max_grade: raw.policy.readability_max_grade,
+                require_sign_off: raw.policy.require_sign_off,
+                absolute_claims: raw.policy.absolute_claims,
+                emergency_numbers,
+            },
+            severities,
+            raw_text: text.to_string(),
+        })
+    }
+
+    /// The severity a rule runs at, or `None` when it is off.
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        self.severities.get(rule).copied().flatten()
+    }
+
+    /// A config error at the line that mentions `needle` (for checks that need the corpus,
+    /// such as a policy naming a disclaimer that does not exist).
+    pub fn error_at(&self, needle: &str, message: String) -> ConfigError {
+        ConfigError {
+            file: self.path.display().to_string(),
+            line: line_of(&self.raw_text, needle),
+            message,
+        }
+    }
+
+    /// The requirements that apply to an article.
+    pub fn requirements<'a>(
+        &'a self,
+        audience: Option<Audience>,
+        topics: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a Requirement> + 'a {
+        self.policy
+            .require
+            .iter()
+            .filter(move |r| r.applies(audience, topics))
+    }
+
+    /// The emergency and urgent-care numbers an article in `locale` may give, if known.
+    pub fn emergency_numbers(&self, locale: &str) -> Option<&[String]> {
+        let numbers = &self.policy.emergency_numbers;
+        numbers
+            .get(locale)
+            .or_else(|| numbers.get(locale.split('-').next().unwrap_or(locale)))
+            .map(Vec::as_slice)
+    }
+}
+
+fn default_emergency_numbers() -> BTreeMap<String, Vec<String>> {
+    let eu = ["112"];
+    let mut m = BTreeMap::new();
+    m.insert("en-GB".to_string(), vec!["999", "111", "112"]);
+    m.insert("en-IE".to_string(), vec!["999", "112"]);
+    m.insert("en-US".to_string(), vec!["911", "988"]);
+    m.insert("en-CA".to_string(), vec!["911", "811"]);
+    m.insert("en-AU".to_string(), vec!["000", "112"]);
+    m.insert("en-NZ".to_string(), vec!["111"]);
+    for eu_locale in ["de", "fr", "es", "it", "nl", "pl", "pt", "sv", "da", "fi"] {
+        m.insert(eu_locale.to_string(), eu.to_vec());
+    }
+    m.into_iter()
+        .map(|(k, v)| (k, v.into_iter().map(String::from).collect()))
+        .collect()
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// The 1-based line of the first place `needle` appears as a key or a quoted value.
+fn line_of(text: &str, needle: &str) -> usize {
+    let quoted = format!("\"{needle}\"");
+    let key = format!("{needle} =");
+    let bare = format!("{needle}=");
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('#') {
+            continue;
+        }
+        if line.contains(&quoted) || t.starts_with(&key) || t.starts_with(&bare) || t == needle {
+            return i + 1;
+        }
+    }
+    0
+}
+
+/// ", did you mean `x`?" for the closest name, when one is close.
+pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, c)| d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "[topics]\npregnancy = \"Pregnancy\"\n";
+
+    // A minimal file resolves with the defaults.
+    #[test]
+    fn minimal_config() {
+        let c = Config::parse(Path::new("/x/healthpress.toml"), MINIMAL).unwrap();
+        assert_eq!(c.content_dir, Path::new("/x/content"));
+        assert_eq!(c.severity("review-due-soon"), Some(Severity::Warning));
+        assert_eq!(c.emergency_numbers("en-GB").unwrap()[0], "999");
+    }
+
+    // An unknown rule is an error at its own line, with a suggestion.
+    #[test]
+    fn unknown_rule_names_its_line() {
+        let text = format!("{MINIMAL}\n[rules]\nreadabilty = \"off\"\n");
+        let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+        assert_eq!(e.line, 5);
+        assert!(
+            e.message.contains("did you mean `readability`"),
+            "{}",
+            e.message
+        );
+    }
+
+    // A requirement naming a topic or callout kind that does not exist is refused.
+    #[test]
+    fn policy_names_are_checked() {
+        let text = format!(
+            "{MINIMAL}\n[[policy.require]]\ntopics = [\"pregnancy\"]\ncallouts = [\"URGNT\"]\n"
+        );
+        let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+        assert_eq!(e.line, 6);
+        let text = format!("{MINIMAL}\n[[policy.require]]\ntopics = [\"pregnant\"]\n");
+        let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+        assert!(e.message.contains("pregnant"));
+    }
+
+    // An unknown key is a TOML error with its line.
+    #[test]
+    fn unknown_key() {
+        let text = format!("{MINIMAL}conten = \"x\"\n");
+        let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+        assert!(e.message.contains("conten"), "{}", e.message);
+    }
+}

@@ -1,0 +1,406 @@
+//! The Markdown body, parsed once with comrak, turned into the model that rules read:
+//! headings, callouts, links and images, raw HTML, and blocks of visible text that
+//! remember where each piece came from in the file.
+
+use std::ops::Range;
+
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+use comrak::{Arena, Options, parse_document};
+
+use crate::source::SourceFile;
+
+/// comrak options, built once per run and shared by every thread.
+pub struct Markdown {
+    options: Options<'static>,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown::new()
+    }
+}
+
+impl Markdown {
+    pub fn new() -> Markdown {
+        let mut options = Options::default();
+        let ext = &mut options.extension;
+        ext.strikethrough = true;
+        ext.table = true;
+        ext.autolink = true;
+        ext.tasklist = true;
+        ext.footnotes = true;
+        // `> [!CONSULT]`: Obsidian-style callouts accept any kind, GitHub alerts only five.
+        ext.ofm_callouts = true;
+        options.render.sourcepos = false;
+        Markdown { options }
+    }
+
+    pub fn options(&self) -> &Options<'static> {
+        &self.options
+    }
+
+    /// Parse the body at `range` of `file` into the model.
+    pub fn body(&self, file: &SourceFile, range: Range<usize>) -> Body {
+        let arena = Arena::new();
+        let root = parse_document(&arena, &file.text[range.clone()], &self.options);
+        let mut builder = Builder {
+            file,
+            first_line: file.line_of(range.start),
+            body: Body {
+                range,
+                ..Body::default()
+            },
+        };
+        builder.walk_blocks(root, Context::default());
+        builder.body
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Body {
+    /// Where the body is in the file.
+    pub range: Range<usize>,
+    pub headings: Vec<Heading>,
+    pub callouts: Vec<Callout>,
+    pub links: Vec<Link>,
+    pub html: Vec<Html>,
+    /// Paragraphs, headings and table cells, in document order.
+    pub blocks: Vec<TextBlock>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub range: Range<usize>,
+    /// False when the next block is a heading of the same or a higher level, or the
+    /// body ends: the heading has nothing under it.
+    pub has_content: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Callout {
+    /// The kind as written, upper-cased: `CONSULT`, `URGENT`, `NOTE`...
+    pub kind: String,
+    /// The whole callout.
+    pub range: Range<usize>,
+    /// The `[!KIND]` marker.
+    pub marker: Range<usize>,
+    /// The callout's visible text, title included.
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub url: String,
+    /// Visible text (for an image, its alt text).
+    pub text: String,
+    pub image: bool,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Html {
+    pub literal: String,
+    pub range: Range<usize>,
+    pub block: bool,
+}
+
+impl Html {
+    /// A single HTML comment and nothing else: never published, never raw HTML.
+    pub fn is_comment(&self) -> bool {
+        is_comment(&self.literal)
+    }
+}
+
+fn is_comment(literal: &str) -> bool {
+    let t = literal.trim();
+    t.starts_with("<!--") && t.ends_with("-->") && t.matches("-->").count() == 1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    TableCell,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextBlock {
+    pub kind: BlockKind,
+    /// Index into `Body::callouts` when the block is inside a callout.
+    pub callout: Option<usize>,
+    /// Inside a list item.
+    pub in_list: bool,
+    pub text: String,
+    pub range: Range<usize>,
+    /// (offset in `text`, offset in the file) at the start of each piece of text.
+    map: Vec<(usize, usize)>,
+    /// The number of links in the block, and whether the block is nothing but links.
+    pub links: usize,
+    pub only_links: bool,
+}
+
+impl TextBlock {
+    /// The file range of `text[range]`.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.source_offset(range.start);
+        let end = self.source_offset(range.end).max(start);
+        start..end.min(self.range.end.max(start))
+    }
+
+    fn source_offset(&self, text_offset: usize) -> usize {
+        let i = self.map.partition_point(|&(t, _)| t <= text_offset);
+        match i.checked_sub(1).map(|i| self.map[i]) {
+            Some((t, s)) => s + (text_offset - t),
+            None => self.range.start,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Context {
+    callout: Option<usize>,
+    in_list: bool,
+}
+
+struct Builder<'f> {
+    file: &'f SourceFile,
+    first_line: usize,
+    body: Body,
+}
+
+impl Builder<'_> {
+    fn range(&self, pos: Sourcepos) -> Range<usize> {
+        if pos.start.line == 0 {
+            return self.body.range.start..self.body.range.start;
+        }
+        let start = self
+            .file
+            .offset_of_byte_col(self.first_line + pos.start.line - 1, pos.start.column);
+        let end_line = self.first_line + pos.end.line.max(pos.start.line) - 1;
+        let end = self
+            .file
+            .offset_of_byte_col(end_line, pos.end.column + 1)
+            .max(start);
+        start..end
+    }
+
+    fn walk_blocks<'a>(&mut self, node: &'a AstNode<'a>, cx: Context) {
+        let children: Vec<_> = node.children().collect();
+        for (i, child) in children.iter().enumerate() {
+            let (value, pos) = {
+                let data = child.data();
+                (data.value.clone(), data.sourcepos)
+            };
+            let range = self.range(pos);
+            match value {
+                NodeValue::Heading(h) => {
+                    let has_content = heading_has_content(h.level, &children[i + 1..]);
+                    let block = self.text_block(child, BlockKind::Heading, range.clone(), cx);
+                    self.body.headings.push(Heading {
+                        level: h.level,
+                        text: block.text.clone(),
+                        range,
+                        has_content,
+                    });
+                    self.body.blocks.push(block);
+                }
+                NodeValue::Paragraph => {
+                    let block = self.text_block(child, BlockKind::Paragraph, range, cx);
+                    self.body.blocks.push(block);
+                }
+                NodeValue::TableCell => {
+                    let block = self.text_block(child, BlockKind::TableCell, range, cx);
+                    self.body.blocks.push(block);
+                }
+                NodeValue::Callout(c) => {
+                    let index = self.body.callouts.len();
+                    let marker_end = self.file.line_range(self.file.line_of(range.start)).end;
+                    self.body.callouts.push(Callout {
+                        kind: c.callout_type.to_uppercase(),
+                        range: range.clone(),
+                        marker: range.start..marker_end.max(range.start),
+                        text: String::new(),
+                    });
+                    let first_block = self.body.blocks.len();
+                    self.walk_blocks(
+                        child,
+                        Context {
+                            callout: Some(index),
+                            ..cx
+                        },
+                    );
+                    let text = self.body.blocks[first_block..]
+                        .iter()
+                        .map(|b| b.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    self.body.callouts[index].text = text;
+                }
+                NodeValue::CalloutTitle => {
+                    let block = self.text_block(child, BlockKind::Paragraph, range, cx);
+                    self.body.blocks.push(block);
+                }
+                NodeValue::Item(_) | NodeValue::TaskItem(_) => {
+                    self.walk_blocks(
+                        child,
+                        Context {
+                            in_list: true,
+                            ..cx
+                        },
+                    );
+                }
+                NodeValue::HtmlBlock(h) => self.body.html.push(Html {
+                    literal: h.literal,
+                    range,
+                    block: true,
+                }),
+                NodeValue::CodeBlock(_) | NodeValue::ThematicBreak | NodeValue::FrontMatter(_) => {}
+                _ => self.walk_blocks(child, cx),
+            }
+        }
+    }
+
+    fn text_block<'a>(
+        &mut self,
+        node: &'a AstNode<'a>,
+        kind: BlockKind,
+        range: Range<usize>,
+        cx: Context,
+    ) -> TextBlock {
+        let mut block = TextBlock {
+            kind,
+            callout: cx.callout,
+            in_list: cx.in_list,
+            text: String::new(),
+            range,
+            map: Vec::new(),
+            links: 0,
+            only_links: true,
+        };
+        self.inline(node, &mut block, false);
+        if block.links == 0 {
+            block.only_links = false;
+        }
+        block
+    }
+
+    fn inline<'a>(&mut self, node: &'a AstNode<'a>, block: &mut TextBlock, in_link: bool) {
+        for child in node.children() {
+            let (value, pos) = {
+                let data = child.data();
+                (data.value.clone(), data.sourcepos)
+            };
+            let range = self.range(pos);
+            match value {
+                NodeValue::Text(t) => {
+                    if !in_link && !t.trim().is_empty() {
+                        block.only_links = false;
+                    }
+                    block.map.push((block.text.len(), range.start));
+                    block.text.push_str(&t);
+                }
+                NodeValue::Code(c) => {
+                    if !in_link {
+                        block.only_links = false;
+                    }
+                    block
+                        .map
+                        .push((block.text.len(), range.start + c.num_backticks));
+                    block.text.push_str(&c.literal);
+                }
+                NodeValue::SoftBreak | NodeValue::LineBreak => {
+                    block.map.push((block.text.len(), range.start));
+                    block.text.push(' ');
+                }
+                NodeValue::Link(l) | NodeValue::Image(l) => {
+                    let image = matches!(child.data().value, NodeValue::Image(_));
+                    let start = block.text.len();
+                    block.links += 1;
+                    self.inline(child, block, true);
+                    self.body.links.push(Link {
+                        url: l.url.clone(),
+                        text: block.text[start..].to_string(),
+                        image,
+                        range,
+                    });
+                }
+                NodeValue::HtmlInline(literal) => self.body.html.push(Html {
+                    literal,
+                    range,
+                    block: false,
+                }),
+                NodeValue::FootnoteReference(_) => {}
+                _ => self.inline(child, block, in_link),
+            }
+        }
+    }
+}
+
+fn heading_has_content<'a>(level: u8, following: &[&'a AstNode<'a>]) -> bool {
+    for node in following {
+        match &node.data().value {
+            NodeValue::Heading(h) => return h.level > level,
+            NodeValue::HtmlBlock(h) if is_comment(&h.literal) => continue,
+            _ => return true,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn body(text: &str) -> (SourceFile, Body) {
+        let file = SourceFile::new(PathBuf::from("a.md"), "a.md".into(), text.to_string());
+        let body = Markdown::new().body(&file, 0..file.text.len());
+        (file, body)
+    }
+
+    // Callouts of any kind are found, with their text and the line of their marker.
+    #[test]
+    fn callouts() {
+        let (file, body) = body("# T\n\nText.\n\n> [!CONSULT]\n> Ask your **midwife**.\n");
+        assert_eq!(body.callouts.len(), 1);
+        assert_eq!(body.callouts[0].kind, "CONSULT");
+        assert!(body.callouts[0].text.contains("Ask your midwife."));
+        assert_eq!(file.span(body.callouts[0].marker.clone()).line, 5);
+    }
+
+    // A word inside a paragraph maps back to its own line and column.
+    #[test]
+    fn text_maps_to_source() {
+        let (file, body) = body("Intro line\nsee the *video* above here\n");
+        let block = &body.blocks[0];
+        let at = block.text.find("above").unwrap();
+        let span = file.span(block.source_range(at..at + 5));
+        assert_eq!((span.line, span.column), (2, 17));
+    }
+
+    // An empty last section and a heading followed by a same-level heading are empty;
+    // a heading followed by a deeper heading is not.
+    #[test]
+    fn empty_headings() {
+        let (_, body) = body("# A\n\n## B\n\n## C\n\n### D\n\ntext\n\n## E\n");
+        let flags: Vec<_> = body.headings.iter().map(|h| h.has_content).collect();
+        assert_eq!(flags, vec![true, false, true, true, false]);
+    }
+
+    // Links and images are collected with their URLs; HTML comments are told apart.
+    #[test]
+    fn links_images_html() {
+        let (_, body) =
+            body("See [x](article:a) and ![alt](media:b).\n\n<!-- note -->\n\n<b>x</b>\n");
+        let urls: Vec<_> = body
+            .links
+            .iter()
+            .map(|l| (l.url.as_str(), l.image))
+            .collect();
+        assert_eq!(urls, vec![("article:a", false), ("media:b", true)]);
+        assert!(body.html[0].is_comment());
+        assert!(!body.html[1].is_comment());
+    }
+}

@@ -1,0 +1,368 @@
+//! Loading: walk the content folder, read and parse every file in parallel, once,
+//! into the article model that rules and the publisher read.
+
+pub mod markdown;
+pub mod model;
+pub mod split;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::content::markdown::{Body, Markdown};
+use crate::content::model::{Audience, Status};
+use crate::content::split::SplitError;
+use crate::content::yaml::YamlDoc;
+use crate::schema::{Validators, Violation};
+use crate::source::SourceFile;
+
+/// The folder, inside the content folder, that holds the shared disclaimers.
+pub const DISCLAIMERS_DIR: &str = "_disclaimers";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Article,
+    Disclaimer,
+}
+
+/// Why a file could not be read as text at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    Io(String),
+    TooLarge { bytes: u64, limit: u64 },
+    Binary,
+    NotUtf8 { line: usize, offset: usize },
+}
+
+/// What went wrong with the front matter before the schema could look at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrontMatterProblem {
+    Missing,
+    Unterminated(Range<usize>),
+    Yaml(yaml::YamlError),
+}
+
+/// One file of the corpus, parsed.
+#[derive(Debug)]
+pub struct Article {
+    pub kind: FileKind,
+    pub file: Arc<SourceFile>,
+    pub unreadable: Option<Unreadable>,
+    pub front_problem: Option<FrontMatterProblem>,
+    /// The YAML region of the file (empty when there is none).
+    pub front_range: Range<usize>,
+    pub front: YamlDoc,
+    pub violations: Vec<Violation>,
+    pub body: Body,
+}
+
+impl Article {
+    fn empty(file: Arc<SourceFile>, kind: FileKind) -> Article {
+        Article {
+            kind,
+            file,
+            unreadable: None,
+            front_problem: None,
+            front_range: 0..0,
+            front: YamlDoc::default(),
+            violations: Vec::new(),
+            body: Body::default(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+
+    /// A front-matter string field.
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.front.value.get(key).and_then(Value::as_str)
+    }
+
+    /// The strings of a front-matter list, each with its index.
+    pub fn strs(&self, key: &str) -> Vec<(usize, &str)> {
+        self.front
+            .value
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.as_str().map(|s| (i, s)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.str("id")
+    }
+
+    pub fn audience(&self) -> Option<Audience> {
+        self.str("audience").and_then(Audience::parse)
+    }
+
+    pub fn status(&self) -> Option<Status> {
+        self.str("status").and_then(Status::parse)
+    }
+
+    pub fn topics(&self) -> Vec<&str> {
+        self.strs("topics").into_iter().map(|(_, t)| t).collect()
+    }
+
+    pub fn locale<'a>(&'a self, config: &'a Config) -> &'a str {
+        self.str("locale").unwrap_or(&config.locale)
+    }
+
+    pub fn date(&self, key: &str) -> Option<NaiveDate> {
+        self.str(key)
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    }
+
+    /// Where to point for a front-matter key: its key, else the opening `---` line.
+    pub fn key_range(&self, pointer: &str) -> Range<usize> {
+        self.front
+            .key_or_value(pointer)
+            .unwrap_or_else(|| self.opening_line())
+    }
+
+    /// Where to point for a front-matter value: its value, else its key, else the top.
+    pub fn value_range(&self, pointer: &str) -> Range<usize> {
+        self.front
+            .span(pointer)
+            .map(|s| s.value.clone())
+            .unwrap_or_else(|| self.key_range(pointer))
+    }
+
+    /// The first line of the file, where absences are reported.
+    pub fn opening_line(&self) -> Range<usize> {
+        self.file.line_range(1)
+    }
+
+    /// True when the front matter was read (it may still have schema violations).
+    pub fn has_front_matter(&self) -> bool {
+        self.unreadable.is_none() && self.front_problem.is_none()
+    }
+}
+
+/// Everything loaded: the articles and the disclaimers, each sorted by file name.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub articles: Vec<Article>,
+    pub disclaimers: Vec<Article>,
+    ids: HashMap<String, Vec<usize>>,
+    disclaimer_ids: HashMap<String, usize>,
+}
+
+impl Corpus {
+    /// Indexes of the articles that carry `id`.
+    pub fn articles_with_id(&self, id: &str) -> &[usize] {
+        self.ids.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn has_article(&self, id: &str) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    pub fn disclaimer(&self, id: &str) -> Option<&Article> {
+        self.disclaimer_ids.get(id).map(|&i| &self.disclaimers[i])
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = (&String, &Vec<usize>)> {
+        self.ids.iter()
+    }
+}
+
+/// Shared, compiled-once machinery for parsing.
+pub struct Loader<'c> {
+    pub config: &'c Config,
+    pub markdown: Markdown,
+    pub validators: Validators,
+}
+
+impl<'c> Loader<'c> {
+    pub fn new(config: &'c Config) -> Loader<'c> {
+        Loader {
+            config,
+            markdown: Markdown::new(),
+            validators: Validators::new(),
+        }
+    }
+
+    /// Every `.md` file of the corpus: articles (not under `_` or `.` folders) and the
+    /// disclaimers in `_disclaimers/`. Sorted, so that everything after is deterministic.
+    pub fn discover(&self) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
+        let dir = &self.config.content_dir;
+        if !dir.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("the content folder {} does not exist", dir.display()),
+            ));
+        }
+        let mut files = Vec::new();
+        let walker = ignore::WalkBuilder::new(dir)
+            .hidden(true)
+            .follow_links(false)
+            .filter_entry(|e| {
+                // `_` and `.` names are not articles; `_disclaimers` is read on its own.
+                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['_', '.'])
+            })
+            .build();
+        for entry in walker.flatten() {
+            if is_markdown(entry.path()) && entry.file_type().is_some_and(|t| !t.is_dir()) {
+                files.push((entry.into_path(), FileKind::Article));
+            }
+        }
+        let disclaimers = dir.join(DISCLAIMERS_DIR);
+        if disclaimers.is_dir() {
+            for entry in std::fs::read_dir(&disclaimers)?.flatten() {
+                let path = entry.path();
+                let name = entry.file_name();
+                if is_markdown(&path) && !name.to_string_lossy().starts_with(['_', '.']) {
+                    files.push((path, FileKind::Disclaimer));
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Read and parse the given files in parallel and index them.
+    pub fn load(&self, files: Vec<(PathBuf, FileKind)>) -> Corpus {
+        let parsed: Vec<Article> = files
+            .into_par_iter()
+            .map(|(path, kind)| self.load_file(path, kind))
+            .collect();
+        let (disclaimers, articles): (Vec<_>, Vec<_>) = parsed
+            .into_iter()
+            .partition(|a| a.kind == FileKind::Disclaimer);
+        let mut ids: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            if let Some(id) = a.id() {
+                ids.entry(id.to_string()).or_default().push(i);
+            }
+        }
+        let mut disclaimer_ids = HashMap::new();
+        for (i, d) in disclaimers.iter().enumerate() {
+            if let Some(id) = d.id() {
+                disclaimer_ids.entry(id.to_string()).or_insert(i);
+            }
+        }
+        Corpus {
+            articles,
+            disclaimers,
+            ids,
+            disclaimer_ids,
+        }
+    }
+
+    pub fn name_of(&self, path: &Path) -> Arc<str> {
+        let rel = path.strip_prefix(&self.config.root).unwrap_or(path);
+        let mut name = String::new();
+        for (i, c) in rel.components().enumerate() {
+            if i > 0 {
+                name.push('/');
+            }
+            name.push_str(&c.as_os_str().to_string_lossy());
+        }
+        name.into()
+    }
+
+    /// Read and parse one file. Never fails: problems become part of the article.
+    pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
+        let name = self.name_of(&path);
+        match read_text(&path, self.config.max_file_bytes) {
+            Ok(text) => self.parse(SourceFile::new(path, name, text), kind),
+            Err((unreadable, text)) => {
+                // Nothing is parsed: rules would only report the symptoms of a bad read.
+                let mut article = Article::empty(Arc::new(SourceFile::new(path, name, text)), kind);
+                article.unreadable = Some(unreadable);
+                article
+            }
+        }
+    }
+
+    /// Parse a file already in memory.
+    pub fn parse(&self, file: SourceFile, kind: FileKind) -> Article {
+        let file = Arc::new(file);
+        let mut article = Article::empty(Arc::clone(&file), kind);
+        let body_range = match split::split(&file.text) {
+            Ok(parts) => {
+                article.front_range = parts.yaml.clone();
+                match yaml::load(&file, parts.yaml) {
+                    Ok(doc) => {
+                        article.front = doc;
+                        let top = article.opening_line();
+                        article.violations = match kind {
+                            FileKind::Article => self.validators.article(&article.front, top),
+                            FileKind::Disclaimer => self.validators.disclaimer(&article.front, top),
+                        };
+                    }
+                    Err(e) => article.front_problem = Some(FrontMatterProblem::Yaml(e)),
+                }
+                parts.body
+            }
+            Err(SplitError::Missing) => {
+                article.front_problem = Some(FrontMatterProblem::Missing);
+                0..file.text.len()
+            }
+            Err(SplitError::Unterminated(open)) => {
+                article.front_problem = Some(FrontMatterProblem::Unterminated(open));
+                file.text.len()..file.text.len()
+            }
+        };
+        article.body = self.markdown.body(&file, body_range);
+        article
+    }
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+/// Read a file as UTF-8 text, within the size limit. On failure, say why and give back
+/// what text there is to show (nothing, or the valid part).
+fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
+    let io = |e: std::io::Error| (Unreadable::Io(e.to_string()), String::new());
+    let f = std::fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if len > limit {
+        return Err((Unreadable::TooLarge { bytes: len, limit }, String::new()));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // Read one byte past the limit so a file that grows meanwhile is still caught.
+    f.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err((
+            Unreadable::TooLarge {
+                bytes: bytes.len() as u64,
+                limit,
+            },
+            String::new(),
+        ));
+    }
+    if bytes.contains(&0) {
+        return Err((Unreadable::Binary, String::new()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        let line = text.matches('\n').count() + 1;
+        (
+            Unreadable::NotUtf8 {
+                line,
+                offset: valid,
+            },
+            text,
+        )
+    })
+}

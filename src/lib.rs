@@ -1,0 +1,19 @@
+//! healthpress: validate, lint and publish structured health articles.
+//!
+//! The data flow: `config` (healthpress.toml) -> `content` (load, split, YAML with
+//! spans, Markdown model) -> `schema` and `rules` -> `diagnostic`s -> `report`.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod suppress;
+
+mod app;
+
+pub use app::{ExitStatus, run};

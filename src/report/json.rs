@@ -1,0 +1,38 @@
+//! `--format json`: one object with a `diagnostics` array and a summary.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Tally};
+use crate::report::Report;
+
+/// The version of this JSON shape; raised when a field changes meaning or goes away.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: &'a [Diagnostic],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_checked: usize,
+    #[serde(flatten)]
+    tally: Tally,
+}
+
+pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let output = Output {
+        version: JSON_FORMAT_VERSION,
+        diagnostics: report.diagnostics,
+        summary: Summary {
+            files_checked: report.files_checked,
+            tally: report.tally(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

@@ -1,0 +1,36 @@
+//! Output formats. Each is one renderer of the same sorted diagnostics, writing into
+//! a `Write`; the library never prints on its own.
+
+use std::io::{self, Write};
+
+use crate::check::Sources;
+use crate::diagnostic::{Diagnostic, Tally};
+
+pub mod human;
+pub mod json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Everything a renderer needs.
+pub struct Report<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub sources: &'a Sources,
+    pub files_checked: usize,
+}
+
+impl Report<'_> {
+    pub fn tally(&self) -> Tally {
+        Tally::of(self.diagnostics)
+    }
+}
+
+pub fn render(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, out),
+        Format::Json => json::render(report, out),
+    }
+}

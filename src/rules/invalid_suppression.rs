@@ -1,0 +1,32 @@
+//! `invalid-suppression`: a suppression comment that names a safety rule or no known
+//! rule. Reported by `crate::suppress`, which sees every other rule's findings.
+
+use crate::diagnostic::Severity;
+use crate::rules::{Check, Docs, RuleDef, RuleMeta, Scope};
+
+pub static RULE: RuleDef = RuleDef {
+    meta: RuleMeta {
+        name: "invalid-suppression",
+        severity: Severity::Error,
+        scope: Scope::Article,
+        safety: false,
+        summary: "a suppression comment that names a safety rule or an unknown rule",
+        docs: Docs {
+            what: "`<!-- healthpress-disable... -->` comments that try to silence a safety rule \
+                   (missing-disclaimer, missing-consult-note, consult-note-without-clinician, \
+                   missing-urgent-help, review-overdue, changed-since-review) or name a rule \
+                   that does not exist. The safety finding itself is still reported.",
+            why: "A missing consult note or an overdue review is a patient-safety problem. Only \
+                  the policy in healthpress.toml can change such a rule, so the change is \
+                  reviewed on its own, never hidden inside an article.",
+            bad: "<!-- healthpress-disable-next-line missing-consult-note -->",
+            good: "<!-- healthpress-disable-next-line absolute-claim -->",
+        },
+    },
+    build: |_| Box::new(ReportedBySuppress),
+};
+
+/// The findings come from `crate::suppress`; this check has nothing of its own to do.
+pub(super) struct ReportedBySuppress;
+
+impl Check for ReportedBySuppress {}

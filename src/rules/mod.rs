@@ -1,0 +1,229 @@
+//! The rules. Each lives in its own file with its stable name, default severity,
+//! scope and docs; `RULES` below is the one list that `check`, `rules`, `explain`,
+//! the SARIF rule table and the config validation all read.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::content::{Article, Corpus};
+use crate::diagnostic::{Diagnostic, Severity};
+
+mod duplicate_id;
+mod front_matter;
+mod invalid_suppression;
+mod schema;
+mod unknown_topic;
+mod unreadable_file;
+mod unused_suppression;
+
+/// Whether a rule looks at one article at a time or at the whole corpus at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Article,
+    Corpus,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Article => "article",
+            Scope::Corpus => "corpus",
+        }
+    }
+}
+
+/// What `healthpress explain` prints. `bad` and `good` are excerpts of the rule's
+/// fixtures (`tests/fixtures/rules/<rule>/`), and a test holds them to that.
+#[derive(Debug)]
+pub struct Docs {
+    pub what: &'static str,
+    pub why: &'static str,
+    pub bad: &'static str,
+    pub good: &'static str,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// A safety rule cannot be silenced from inside an article, only by the policy.
+    pub safety: bool,
+    /// One line for `healthpress rules` and SARIF's short description.
+    pub summary: &'static str,
+    pub docs: Docs,
+}
+
+/// A rule: its metadata, and how to build its check for one run's config (so that word
+/// lists and patterns are compiled once per run, not per file).
+pub struct RuleDef {
+    pub meta: RuleMeta,
+    pub build: fn(&Config) -> Box<dyn Check>,
+}
+
+impl RuleDef {
+    pub fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+}
+
+/// The work of a rule. Article rules implement `article`, corpus rules `corpus`.
+pub trait Check: Send + Sync {
+    fn article(&self, _cx: &ArticleContext<'_>, _sink: &mut Sink<'_>) {}
+    fn corpus(&self, _cx: &CorpusContext<'_>, _sink: &mut CorpusSink<'_>) {}
+}
+
+/// Every rule, in the order `healthpress rules` lists them.
+pub static RULES: &[&RuleDef] = &[
+    &unreadable_file::RULE,
+    &front_matter::RULE,
+    &schema::RULE,
+    &duplicate_id::RULE,
+    &unknown_topic::RULE,
+    &invalid_suppression::RULE,
+    &unused_suppression::RULE,
+];
+
+pub fn all() -> &'static [&'static RuleDef] {
+    RULES
+}
+
+pub fn find(name: &str) -> Option<&'static RuleDef> {
+    RULES.iter().copied().find(|r| r.meta.name == name)
+}
+
+/// What an article rule sees.
+pub struct ArticleContext<'a> {
+    pub article: &'a Article,
+    pub corpus: &'a Corpus,
+    pub config: &'a Config,
+    pub today: NaiveDate,
+}
+
+/// What a corpus rule sees.
+pub struct CorpusContext<'a> {
+    pub corpus: &'a Corpus,
+    pub config: &'a Config,
+    pub today: NaiveDate,
+}
+
+/// Collects one rule's findings in one article, at the severity the config gives it.
+pub struct Sink<'a> {
+    pub(crate) rule: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) article: &'a Article,
+    pub(crate) out: &'a mut Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    /// Report at a byte range of the article's file.
+    pub fn report(
+        &mut self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<Option<String>>,
+    ) {
+        self.out.push(make(
+            self.rule,
+            self.severity,
+            self.article,
+            range,
+            message.into(),
+            help.into(),
+        ));
+    }
+}
+
+/// Collects one corpus rule's findings, in any article.
+pub struct CorpusSink<'a> {
+    pub(crate) rule: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) out: &'a mut Vec<Diagnostic>,
+}
+
+impl CorpusSink<'_> {
+    pub fn report(
+        &mut self,
+        article: &Article,
+        range: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<Option<String>>,
+    ) {
+        self.out.push(make(
+            self.rule,
+            self.severity,
+            article,
+            range,
+            message.into(),
+            help.into(),
+        ));
+    }
+}
+
+fn make(
+    rule: &'static str,
+    severity: Severity,
+    article: &Article,
+    range: Range<usize>,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic {
+        rule,
+        severity,
+        file: article.file.name.clone(),
+        span: article.file.span(range),
+        message,
+        help,
+    }
+}
+
+/// The rules of one run, built for its config, with their severities.
+pub struct ActiveRules {
+    pub rules: Vec<(&'static RuleMeta, Severity, Box<dyn Check>)>,
+}
+
+impl ActiveRules {
+    pub fn new(config: &Config) -> ActiveRules {
+        let rules = RULES
+            .iter()
+            .filter_map(|def| {
+                config
+                    .severity(def.meta.name)
+                    .map(|sev| (&def.meta, sev, (def.build)(config)))
+            })
+            .collect();
+        ActiveRules { rules }
+    }
+
+    /// Run every article rule on one article.
+    pub fn check_article(&self, cx: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let unreadable = cx.article.unreadable.is_some();
+        for (meta, severity, check) in &self.rules {
+            if unreadable && meta.name != unreadable_file::RULE.meta.name {
+                continue;
+            }
+            let mut sink = Sink {
+                rule: meta.name,
+                severity: *severity,
+                article: cx.article,
+                out,
+            };
+            check.article(cx, &mut sink);
+        }
+    }
+
+    /// Run every corpus rule once.
+    pub fn check_corpus(&self, cx: &CorpusContext<'_>, out: &mut Vec<Diagnostic>) {
+        for (meta, severity, check) in &self.rules {
+            let mut sink = CorpusSink {
+                rule: meta.name,
+                severity: *severity,
+                out,
+            };
+            check.corpus(cx, &mut sink);
+        }
+    }
+}

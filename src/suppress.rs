@@ -1,0 +1,178 @@
+//! In-article suppressions, written as HTML comments (never published):
+//! `<!-- healthpress-disable-next-line RULE -->` and
+//! `<!-- healthpress-disable RULE -->` ... `<!-- healthpress-enable RULE -->`.
+//!
+//! A safety rule is never silenced this way: the comment is itself reported
+//! (`invalid-suppression`), as is one that names no known rule. A suppression that
+//! silenced nothing is reported as `unused-suppression`.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::{Article, Corpus};
+use crate::diagnostic::Diagnostic;
+use crate::rules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    NextLine,
+    Disable,
+    Enable,
+}
+
+#[derive(Debug)]
+struct Directive {
+    kind: Kind,
+    /// Empty: every rule that may be silenced.
+    rules: Vec<String>,
+    range: Range<usize>,
+    /// First and last line the directive covers.
+    lines: (usize, usize),
+    used: bool,
+}
+
+/// Apply the suppressions of every file with findings, and report bad or unused ones.
+pub fn apply(corpus: &Corpus, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    let mut by_file: HashMap<Arc<str>, Vec<Diagnostic>> = HashMap::new();
+    for d in diagnostics.drain(..) {
+        by_file.entry(d.file.clone()).or_default().push(d);
+    }
+    let mut out = Vec::new();
+    for article in corpus.articles.iter().chain(corpus.disclaimers.iter()) {
+        let mut mine = by_file.remove(article.name()).unwrap_or_default();
+        apply_to_article(article, config, &mut mine);
+        out.extend(mine);
+    }
+    out.extend(by_file.into_values().flatten());
+    *diagnostics = out;
+}
+
+fn apply_to_article(article: &Article, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    let mut directives = parse(article);
+    if directives.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let safety = rules::find(d.rule).is_some_and(|r| r.meta.safety);
+        if safety {
+            return true;
+        }
+        let mut silenced = false;
+        for dir in directives.iter_mut() {
+            let names_rule = dir.rules.is_empty() || dir.rules.iter().any(|r| r == d.rule);
+            if names_rule && d.span.line >= dir.lines.0 && d.span.line <= dir.lines.1 {
+                dir.used = true;
+                silenced = true;
+            }
+        }
+        !silenced
+    });
+
+    for dir in &directives {
+        let span = article.file.span(dir.range.clone());
+        let mut report = |rule: &'static str, message: String, help: &str| {
+            if let Some(severity) = config.severity(rule) {
+                diagnostics.push(Diagnostic {
+                    rule,
+                    severity,
+                    file: article.file.name.clone(),
+                    span,
+                    message,
+                    help: Some(help.to_string()),
+                });
+            }
+        };
+        let mut bad = false;
+        for name in &dir.rules {
+            match rules::find(name) {
+                Some(r) if r.meta.safety => {
+                    bad = true;
+                    report(
+                        "invalid-suppression",
+                        format!(
+                            "`{name}` is a safety rule and cannot be silenced inside an article"
+                        ),
+                        "fix the finding; only the policy in healthpress.toml can change a safety \
+                         rule, as a reviewed change of its own",
+                    );
+                }
+                None => {
+                    bad = true;
+                    report(
+                        "invalid-suppression",
+                        format!(
+                            "unknown rule `{name}`{}",
+                            crate::config::suggest(name, rules::all().iter().map(|r| r.meta.name))
+                        ),
+                        "`healthpress rules` lists the rule names",
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        if !bad && !dir.used && dir.kind != Kind::Enable {
+            report(
+                "unused-suppression",
+                "this suppression silences nothing".to_string(),
+                "remove the comment: the rule it names no longer fires here",
+            );
+        }
+    }
+}
+
+fn parse(article: &Article) -> Vec<Directive> {
+    let file = &article.file;
+    let last_line = file.line_count();
+    let mut out: Vec<Directive> = Vec::new();
+    for html in article.body.html.iter().filter(|h| h.is_comment()) {
+        let inner = html
+            .literal
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim();
+        let (kind, rest) = if let Some(r) = inner.strip_prefix("healthpress-disable-next-line") {
+            (Kind::NextLine, r)
+        } else if let Some(r) = inner.strip_prefix("healthpress-disable") {
+            (Kind::Disable, r)
+        } else if let Some(r) = inner.strip_prefix("healthpress-enable") {
+            (Kind::Enable, r)
+        } else {
+            continue;
+        };
+        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let rules: Vec<String> = rest
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        let end_line = file.line_of(html.range.end.saturating_sub(1).max(html.range.start));
+        let lines = match kind {
+            Kind::NextLine => (end_line + 1, end_line + 1),
+            Kind::Disable => (end_line + 1, last_line),
+            Kind::Enable => (0, 0),
+        };
+        if kind == Kind::Enable {
+            let start_line = file.line_of(html.range.start);
+            // Close the open `disable` ranges this `enable` names.
+            for d in out.iter_mut().filter(|d| d.kind == Kind::Disable) {
+                let same = rules.is_empty() || d.rules.iter().any(|r| rules.contains(r));
+                if same && d.lines.1 == last_line && d.lines.0 <= start_line {
+                    d.lines.1 = start_line;
+                }
+            }
+        }
+        out.push(Directive {
+            kind,
+            rules,
+            range: html.range.clone(),
+            lines,
+            used: false,
+        });
+    }
+    out
+}
