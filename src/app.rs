@@ -82,6 +82,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
             Ok(ExitStatus::Success)
         }
         Command::Explain { rule } => explain(&rule, out),
+        Command::SignOff { paths } => sign_off(&paths, out, err),
     }
 }
 
@@ -147,6 +148,47 @@ fn status(tally: Tally, deny_warnings: bool) -> ExitStatus {
     }
 }
 
+fn sign_off(
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Failure> {
+    let config = load_config()?;
+    let loader = crate::content::Loader::new(&config);
+    let files = crate::check::resolve_paths(&config, &loader, paths)?;
+    let mut status = ExitStatus::Success;
+    for (path, kind) in files {
+        if kind != crate::content::FileKind::Article {
+            continue;
+        }
+        let article = loader.load_file(path.clone(), kind);
+        let Some(hash) = crate::signoff::clinical_hash(&article) else {
+            writeln!(
+                err,
+                "error: {}: cannot sign off: the file or its front matter cannot be read; run `healthpress check` on it",
+                article.name()
+            )?;
+            status = ExitStatus::Failure;
+            continue;
+        };
+        if article.str(crate::signoff::FIELD) == Some(hash.as_str()) {
+            writeln!(out, "unchanged  {}", article.name())?;
+            continue;
+        }
+        let text =
+            crate::signoff::with_sign_off(&article.file.text, article.front_range.clone(), &hash);
+        let text = if std::fs::read(&path).is_ok_and(|b| b.starts_with("\u{feff}".as_bytes())) {
+            format!("\u{feff}{text}")
+        } else {
+            text
+        };
+        crate::signoff::write_atomically(&path, &text)
+            .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
+        writeln!(out, "signed off {}  {}", article.name(), &hash[..19])?;
+    }
+    Ok(status)
+}
+
 fn print_rules(out: &mut dyn Write) -> io::Result<()> {
     let width = rules::all()
         .iter()
@@ -176,46 +218,6 @@ fn explain(name: &str, out: &mut dyn Write) -> Result<ExitStatus, Failure> {
         ))
         .into());
     };
-    out.write_all(explain_text(&rule.meta).as_bytes())?;
+    out.write_all(rules::explain(&rule.meta).as_bytes())?;
     Ok(ExitStatus::Success)
-}
-
-/// The text `healthpress explain RULE` prints.
-pub fn explain_text(m: &rules::RuleMeta) -> String {
-    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
-    format!(
-        "{name}  ({severity} by default, {scope} rule{safety})\n\n{summary}\n\n\
-         What it checks\n{what}\n\nWhy it matters\n{why}\n\nBad\n{bad}\nGood\n{good}",
-        name = m.name,
-        severity = m.severity.as_str(),
-        scope = m.scope.as_str(),
-        safety = if m.safety {
-            "; a safety rule: it cannot be silenced inside an article"
-        } else {
-            ""
-        },
-        summary = m.summary,
-        what = wrap(m.docs.what),
-        why = wrap(m.docs.why),
-        bad = indent(m.docs.bad),
-        good = indent(m.docs.good),
-    )
-}
-
-fn wrap(text: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + word.len() + 1 > 78 {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(&line);
-    out
 }

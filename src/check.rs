@@ -115,6 +115,22 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
     })
 }
 
+/// The content files at or under `paths` (files and folders inside the content folder).
+pub fn resolve_paths(
+    config: &Config,
+    loader: &Loader<'_>,
+    paths: &[PathBuf],
+) -> Result<Vec<(PathBuf, FileKind)>, RunError> {
+    let files = loader
+        .discover()
+        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
+    let targets = Targets::new(config, paths, &files)?;
+    Ok(files
+        .into_iter()
+        .filter(|(p, _)| targets.contains(&loader.name_of(p)))
+        .collect())
+}
+
 /// A policy that requires a disclaimer nobody wrote is a config error: every article
 /// would fail for a reason no article can fix.
 fn check_policy_disclaimers(config: &Config, corpus: &Corpus) -> Result<(), RunError> {

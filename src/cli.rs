@@ -34,6 +34,13 @@ pub enum Command {
     },
     /// List the rules.
     Rules,
+    /// Record, after a clinical review, a hash of each article's clinical content in its
+    /// front matter (a folder means every article in it).
+    SignOff {
+        /// Articles or folders of articles.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Explain one rule: what it checks, why it matters, a bad and a good example.
     Explain {
         /// The rule's name, such as `missing-consult-note`.

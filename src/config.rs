@@ -566,7 +566,7 @@ mod tests {
     // An unknown key is a TOML error with its line.
     #[test]
     fn unknown_key() {
-        let text = format!("{MINIMAL}conten = \"x\"\n");
+        let text = format!("conten = \"x\"\n{MINIMAL}");
         let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
         assert!(e.message.contains("conten"), "{}", e.message);
     }

@@ -8,9 +8,11 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod readability;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod signoff;
 pub mod source;
 pub mod suppress;
 

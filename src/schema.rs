@@ -16,7 +16,7 @@ use crate::content::model::{DisclaimerMatter, FrontMatter};
 use crate::content::yaml::YamlDoc;
 
 /// The schemas `healthpress schema` prints, by name.
-pub const NAMES: &[&str] = &["front-matter", "manifest", "published-article"];
+pub const NAMES: &[&str] = &["front-matter"];
 
 /// The schema of a type, draft 2020-12, as pretty JSON with a trailing newline.
 pub fn schema_json<T: JsonSchema>() -> String {
@@ -428,8 +428,7 @@ fn short(v: &Value) -> String {
 fn allowed_keys(pointer: &str) -> Vec<&'static str> {
     let parent = pointer
         .split('/')
-        .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
-        .next_back()
+        .rfind(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
         .unwrap_or("");
     match parent {
         "reviewers" => vec!["name", "credentials", "role"],

@@ -2,13 +2,14 @@
 //! of each key and value, so that a schema error's instance path lands on its line.
 //!
 //! saphyr keeps positions for every node and bounds alias expansion; nesting depth
-//! is bounded here, in one pass over the parser's events, before a tree is built.
+//! is bounded here, in a pass over the parser's flat event stream, before anything
+//! recursive sees the document.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
-use saphyr_parser::{Event, Parser, ScanError, Span as YSpan, SpannedEventReceiver};
+use saphyr_parser::{Event, Parser, ScanError, Span as YSpan};
 use serde_json::{Map, Number, Value};
 
 use crate::source::SourceFile;
@@ -73,15 +74,9 @@ pub fn load(file: &SourceFile, range: Range<usize>) -> Result<YamlDoc, YamlError
     let first_line = file.line_of(range.start);
     let pos = Positions { file, first_line };
 
-    let mut guard = DepthGuard {
-        loader: YamlLoader::default(),
-        depth: 0,
-        too_deep: None,
-    };
-    guard.loader.alias_limit(ALIAS_LIMIT);
-    let mut parser = Parser::new_from_str(text);
-    let parsed = parser.load(&mut guard, false);
-    if let Some(span) = guard.too_deep {
+    // Parser::load recurses once per level, so depth is checked on the flat event
+    // stream first, before anything recursive sees the document.
+    if let Some(span) = too_deep(text) {
         return Err(YamlError {
             range: pos.range(&span),
             message: format!("front matter is nested more than {MAX_DEPTH} levels deep"),
@@ -90,13 +85,16 @@ pub fn load(file: &SourceFile, range: Range<usize>) -> Result<YamlDoc, YamlError
                 .into(),
         });
     }
-    if let Err(e) = parsed {
+    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
+    loader.alias_limit(ALIAS_LIMIT);
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut loader, false) {
         return Err(pos.scan_error(&e));
     }
-    if let Some(e) = guard.loader.error() {
+    if let Some(e) = loader.error() {
         return Err(pos.scan_error(e));
     }
-    let docs: Vec<MarkedYaml> = guard.loader.into_documents();
+    let docs: Vec<MarkedYaml> = loader.into_documents();
     let Some(root) = docs.into_iter().next() else {
         return Ok(YamlDoc {
             value: Value::Object(Map::new()),
@@ -172,30 +170,26 @@ impl Positions<'_> {
     }
 }
 
-struct DepthGuard<'input> {
-    loader: YamlLoader<'input, MarkedYaml<'input>>,
-    depth: usize,
-    too_deep: Option<YSpan>,
-}
-
-impl<'input> SpannedEventReceiver<'input> for DepthGuard<'input> {
-    fn on_event(&mut self, ev: Event<'input>, span: YSpan) {
-        if self.too_deep.is_some() {
-            return;
-        }
-        match ev {
+/// The span of the first node nested deeper than `MAX_DEPTH`, if any. A syntax
+/// error stops the scan; the real load reports it.
+fn too_deep(text: &str) -> Option<YSpan> {
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            return None;
+        };
+        match event {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    self.too_deep = Some(span);
-                    return;
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(span);
                 }
             }
-            Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
             _ => {}
         }
-        self.loader.on_event(ev, span);
     }
+    None
 }
 
 fn convert(
@@ -312,12 +306,20 @@ mod tests {
         assert_eq!(file.span(err.range).line, 3);
     }
 
-    // Hostile nesting is refused, not a stack overflow.
+    // Hostile nesting, flow or block, is refused rather than overflowing the stack.
     #[test]
     fn deep_nesting_is_refused() {
-        let text = format!("a: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
-        let (_, doc) = load_text(&text);
-        assert!(doc.unwrap_err().message.contains("nested"));
+        let flow = format!("a: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+        assert!(load_text(&flow).1.is_err());
+        let nested = |levels: usize| -> String {
+            let items: String = (1..=levels)
+                .map(|i| format!("{}- \n", " ".repeat(i * 2)))
+                .collect();
+            format!("a:\n{items}")
+        };
+        let err = load_text(&nested(5_000)).1.unwrap_err();
+        assert!(err.message.contains("nested"), "{}", err.message);
+        assert!(load_text(&nested(10)).1.is_ok());
     }
 
     // A billion-laughs document is refused by the alias budget.
@@ -326,7 +328,7 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            let items = vec![prev.as_str(); 10].join(", ");
+            let items = [prev.as_str(); 10].join(", ");
             text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
         }
         let (_, doc) = load_text(&text);

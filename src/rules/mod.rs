@@ -10,12 +10,34 @@ use crate::config::Config;
 use crate::content::{Article, Corpus};
 use crate::diagnostic::{Diagnostic, Severity};
 
+mod absolute_claim;
+mod broken_link;
+mod changed_since_review;
+mod consult_note_without_clinician;
+mod dangling_media_reference;
 mod duplicate_id;
+mod emergency_number;
+mod empty_section;
 mod front_matter;
 mod invalid_suppression;
+mod missing_alt_text;
+mod missing_callout;
+mod missing_consult_note;
+mod missing_disclaimer;
+mod missing_urgent_help;
+mod placeholder_text;
+mod raw_html;
+mod readability;
+mod review_due_soon;
+mod review_interval;
+mod review_overdue;
 mod schema;
+mod unbalanced_brackets;
+mod unknown_callout;
+mod unknown_disclaimer;
 mod unknown_topic;
 mod unreadable_file;
+mod unsafe_link;
 mod unused_suppression;
 
 /// Whether a rule looks at one article at a time or at the whole corpus at once.
@@ -82,6 +104,28 @@ pub static RULES: &[&RuleDef] = &[
     &schema::RULE,
     &duplicate_id::RULE,
     &unknown_topic::RULE,
+    &missing_disclaimer::RULE,
+    &unknown_disclaimer::RULE,
+    &missing_consult_note::RULE,
+    &consult_note_without_clinician::RULE,
+    &missing_urgent_help::RULE,
+    &missing_callout::RULE,
+    &unknown_callout::RULE,
+    &review_overdue::RULE,
+    &review_due_soon::RULE,
+    &review_interval::RULE,
+    &changed_since_review::RULE,
+    &broken_link::RULE,
+    &dangling_media_reference::RULE,
+    &missing_alt_text::RULE,
+    &empty_section::RULE,
+    &placeholder_text::RULE,
+    &raw_html::RULE,
+    &unsafe_link::RULE,
+    &absolute_claim::RULE,
+    &unbalanced_brackets::RULE,
+    &readability::RULE,
+    &emergency_number::RULE,
     &invalid_suppression::RULE,
     &unused_suppression::RULE,
 ];
@@ -224,6 +268,90 @@ impl ActiveRules {
                 out,
             };
             check.corpus(cx, &mut sink);
+        }
+    }
+}
+
+/// The text `healthpress explain RULE` prints.
+pub fn explain(m: &RuleMeta) -> String {
+    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!(
+        "{name}  ({severity} by default, {scope} rule{safety})\n\n{summary}\n\n\
+         What it checks\n{what}\n\nWhy it matters\n{why}\n\nBad\n{bad}\nGood\n{good}",
+        name = m.name,
+        severity = m.severity.as_str(),
+        scope = m.scope.as_str(),
+        safety = if m.safety {
+            "; a safety rule: it cannot be silenced inside an article"
+        } else {
+            ""
+        },
+        summary = m.summary,
+        what = wrap(m.docs.what),
+        why = wrap(m.docs.why),
+        bad = indent(m.docs.bad),
+        good = indent(m.docs.good),
+    )
+}
+
+fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + word.len() + 1 > 78 {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
+/// Text helpers shared by the prose rules.
+pub mod text {
+    use regex::Regex;
+
+    /// A case-insensitive regex matching any of `words` as whole words (or phrases),
+    /// longest first so that "completely safe" wins over "safe".
+    pub fn word_list(words: &[String], plurals: bool) -> Regex {
+        let body = alternation(words, plurals);
+        Regex::new(&format!(r"(?i)(?:^|[^\w])({body})(?:[^\w]|$)")).expect("word list compiles")
+    }
+
+    /// `a|b c|...` for a regex: escaped, any white space between the words of a phrase,
+    /// longest first so that "completely safe" wins over "safe".
+    pub fn alternation(words: &[String], plurals: bool) -> String {
+        let mut words: Vec<&String> = words.iter().filter(|w| !w.trim().is_empty()).collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let alts: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let e = w
+                    .split_whitespace()
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join(r"\s+");
+                if plurals { plural(&e) } else { e }
+            })
+            .collect();
+        if alts.is_empty() {
+            // Matches nothing.
+            r"[^\s\S]".to_string()
+        } else {
+            alts.join("|")
+        }
+    }
+
+    fn plural(word: &str) -> String {
+        if let Some(stem) = word.strip_suffix("wife") {
+            format!("{stem}wi(?:fe|ves)")
+        } else {
+            format!("{word}(?:s|es)?")
         }
     }
 }

@@ -1,0 +1,94 @@
+//! `dangling-media-reference`: prose that points at media the article does not have.
+
+use regex::Regex;
+
+use crate::diagnostic::Severity;
+use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
+
+pub static RULE: RuleDef = RuleDef {
+    meta: RuleMeta {
+        name: "dangling-media-reference",
+        severity: Severity::Error,
+        scope: Scope::Article,
+        safety: false,
+        summary: "prose that points at media the article does not have",
+        docs: Docs {
+            what: "Phrases such as \"the video above\", \"see the diagram below\" or \"the \
+                   exercise shown here\" when the article carries no video, or no image, to \
+                   point at. Articles are often copied from web pages that had media; the \
+                   words survive, the media does not.",
+            why: "A patient told to copy \"the motion shown in the video above\" has no video and \
+                  may guess at an exercise, in pregnancy or with a bad back.",
+            bad: "Do the stretch shown in the video above ten times.",
+            good: "Sit upright and slowly turn your head to the left, then to the right. Do this ten times.",
+        },
+    },
+    build: |_| Box::new(DanglingMedia::new()),
+};
+
+struct DanglingMedia {
+    pattern: Regex,
+    video: Regex,
+}
+
+const VIDEO: &str = "video|videos|clip|animation|film";
+const IMAGE: &str = "image|images|picture|pictures|photo|photos|photograph|diagram|diagrams|illustration|illustrations|chart|charts|figure|figures|graph|graphs|infographic";
+
+impl DanglingMedia {
+    fn new() -> Self {
+        let noun = format!("{VIDEO}|{IMAGE}");
+        let pattern = Regex::new(&format!(
+            r"(?i)\b(?:(?:the|this|that|these|those|our)\s+(?:\w+\s+)?(?P<n1>{noun})\s+(?:above|below|here|opposite)|(?P<n2>{noun})\s+(?:above|below)|(?:shown|pictured|illustrated|demonstrated)\s+(?:above|below|here|in\s+the\s+(?P<n3>{noun})(?:\s+(?:above|below))?))\b"
+        ))
+        .expect("media pattern compiles");
+        let video = Regex::new(&format!("(?i)^(?:{VIDEO})$")).expect("video nouns compile");
+        DanglingMedia { pattern, video }
+    }
+}
+
+impl Check for DanglingMedia {
+    fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
+        let a = cx.article;
+        let media = a.front.value.get("media").and_then(|m| m.as_array());
+        let has_kind = |kind: &str| {
+            media.is_some_and(|m| {
+                m.iter()
+                    .any(|e| e.get("kind").and_then(|k| k.as_str()) == Some(kind))
+            })
+        };
+        let body_images = a.body.links.iter().any(|l| l.image);
+        let has_video = has_kind("video");
+        let has_image = has_kind("image") || body_images;
+        for block in &a.body.blocks {
+            for caps in self.pattern.captures_iter(&block.text) {
+                let m = caps.get(0).expect("whole match");
+                let noun = caps
+                    .name("n1")
+                    .or(caps.name("n2"))
+                    .or(caps.name("n3"))
+                    .map(|n| n.as_str().to_string());
+                let dangling = match &noun {
+                    Some(n) if self.video.is_match(n) => !has_video,
+                    Some(_) => !has_image,
+                    None => !has_video && !has_image,
+                };
+                if !dangling {
+                    continue;
+                }
+                let what = noun.unwrap_or_else(|| "media".into()).to_lowercase();
+                sink.report(
+                    block.source_range(m.range()),
+                    format!(
+                        "\"{}\" points at {what} this article does not have",
+                        m.as_str()
+                    ),
+                    Some(
+                        "describe what the reader should do in words, or add the media to \
+                         `media` in the front matter and show it with ![alt](media:ID)"
+                            .to_string(),
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! `missing-consult-note`: the policy requires a `CONSULT` callout and there is none.
+
+use regex::Regex;
+
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
+
+pub static RULE: RuleDef = RuleDef {
+    meta: RuleMeta {
+        name: "missing-consult-note",
+        severity: Severity::Error,
+        scope: Scope::Article,
+        safety: true,
+        summary: "the policy requires a CONSULT callout and there is none",
+        docs: Docs {
+            what: "Articles the policy names (in this repository, every patient and caregiver \
+                   article) need a `> [!CONSULT]` callout that says when and whom to ask. \
+                   When the advice is there but buried in an ordinary paragraph (\"consult \
+                   your midwife\"), the finding points at that sentence.",
+            why: "Readers skim. Advice to check with a clinician that sits in the middle of a \
+                  paragraph is easily missed; a callout is shown so that it cannot be, and apps \
+                  can surface it on its own.",
+            bad: "If you have any worries about this, consult your midwife or GP.",
+            good: "> [!CONSULT]\n> If you have any worries about this, ask your midwife or GP.",
+        },
+    },
+    build: |config| Box::new(MissingConsultNote::new(config)),
+};
+
+struct MissingConsultNote {
+    wording: Regex,
+}
+
+impl MissingConsultNote {
+    fn new(config: &Config) -> Self {
+        let inner = crate::rules::text::alternation(&config.policy.clinicians, true);
+        let wording = Regex::new(&format!(
+            r"(?i)\b(?:ask|asking|speak(?:ing)?\s+(?:to|with)|talk(?:ing)?\s+(?:to|with)|consult(?:ing)?|check(?:ing)?\s+with|see|contact|tell)\s+(?:your|a|the|with\s+your)\s+(?:local\s+)?(?:{inner})\b"
+        ))
+        .expect("consult wording compiles");
+        MissingConsultNote { wording }
+    }
+}
+
+impl Check for MissingConsultNote {
+    fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
+        let a = cx.article;
+        if !a.has_front_matter() || a.kind != crate::content::FileKind::Article {
+            return;
+        }
+        let topics = a.topics();
+        let Some(req) = cx
+            .config
+            .requirements(a.audience(), &topics)
+            .find(|r| r.callouts.iter().any(|c| c == "CONSULT"))
+        else {
+            return;
+        };
+        if a.body.callouts.iter().any(|c| c.kind == "CONSULT") {
+            return;
+        }
+        let why = req.describe();
+        let inline = a
+            .body
+            .blocks
+            .iter()
+            .filter(|b| b.callout.is_none())
+            .find_map(|b| {
+                self.wording
+                    .find(&b.text)
+                    .map(|m| b.source_range(m.range()))
+            });
+        match inline {
+            Some(range) => {
+                let line = a.file.span(range.clone()).line;
+                sink.report(
+                    range,
+                    format!("{why} need a `[!CONSULT]` callout; this consult advice sits in a paragraph instead"),
+                    Some(format!(
+                        "move the advice on line {line} into a callout:\n> [!CONSULT]\n> <when and whom to ask>"
+                    )),
+                );
+            }
+            None => sink.report(
+                title_range(a),
+                format!("{why} need a `[!CONSULT]` callout that says when and whom to ask, and this article has none"),
+                Some("add a callout such as:\n> [!CONSULT]\n> Ask your GP or midwife if the pain does not ease within a week.".to_string()),
+            ),
+        }
+    }
+}
+
+/// Where an absence in the body is reported: the first heading, else the body's start.
+pub fn title_range(a: &crate::content::Article) -> std::ops::Range<usize> {
+    a.body
+        .headings
+        .first()
+        .map(|h| h.range.clone())
+        .unwrap_or_else(|| {
+            let line = a.file.line_of(a.body.range.start);
+            a.file.line_range(line)
+        })
+}

@@ -1,0 +1,74 @@
+//! `placeholder-text`: TODO, TBD, lorem ipsum, `[citation needed]` and the like.
+
+use regex::Regex;
+
+use crate::diagnostic::Severity;
+use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
+
+pub static RULE: RuleDef = RuleDef {
+    meta: RuleMeta {
+        name: "placeholder-text",
+        severity: Severity::Error,
+        scope: Scope::Article,
+        safety: false,
+        summary: "TODO, TBD, lorem ipsum, [citation needed] and the like",
+        docs: Docs {
+            what: "Writers' placeholders in the body, title or summary: `TODO`, `TBD`, \
+                   `FIXME`, `XXX`, lorem ipsum, `[citation needed]`, `[insert ...]`, \
+                   `[placeholder]`.",
+            why: "A placeholder published to patients means advice is missing where they \
+                  expect it, such as a dose or a number to call.",
+            bad: "If the pain is severe, call TODO: add the number.",
+            good: "If the pain is severe, call NHS 111.",
+        },
+    },
+    build: |_| Box::new(PlaceholderText::new()),
+};
+
+struct PlaceholderText {
+    pattern: Regex,
+}
+
+impl PlaceholderText {
+    fn new() -> Self {
+        let pattern = Regex::new(
+            r"\b(?:TODO|TBD|TBC|FIXME|XXX+)\b|(?i:\blorem\s+ipsum\b|\[\s*citation\s+needed\s*\]|\[\s*insert\b[^\]]*\]|\[\s*placeholder\s*\]|\[\s*(?:add|fill\s+in)\b[^\]]*\])",
+        )
+        .expect("placeholder pattern compiles");
+        PlaceholderText { pattern }
+    }
+}
+
+impl Check for PlaceholderText {
+    fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
+        let a = cx.article;
+        let help =
+            || Some("replace the placeholder with the real text before publishing".to_string());
+        for key in ["title", "summary"] {
+            if let (Some(text), Some(span)) = (a.str(key), a.front.span(&format!("/{key}")))
+                && let Some(m) = self.pattern.find(text)
+            {
+                // Point into the value when it is written plainly, else at the whole value.
+                let value = &a.file.text[span.value.clone()];
+                let range = match value.find(m.as_str()) {
+                    Some(i) => span.value.start + i..span.value.start + i + m.len(),
+                    None => span.value.clone(),
+                };
+                sink.report(
+                    range,
+                    format!("placeholder `{}` in `{key}`", m.as_str()),
+                    help(),
+                );
+            }
+        }
+        for block in &a.body.blocks {
+            for m in self.pattern.find_iter(&block.text) {
+                sink.report(
+                    block.source_range(m.range()),
+                    format!("placeholder text `{}`", m.as_str()),
+                    help(),
+                );
+            }
+        }
+    }
+}

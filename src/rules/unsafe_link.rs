@@ -1,0 +1,69 @@
+//! `unsafe-link`: a `javascript:`, `vbscript:` or `data:` link.
+
+use crate::diagnostic::Severity;
+use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
+
+pub static RULE: RuleDef = RuleDef {
+    meta: RuleMeta {
+        name: "unsafe-link",
+        severity: Severity::Error,
+        scope: Scope::Article,
+        safety: false,
+        summary: "a javascript:, vbscript: or data: link",
+        docs: Docs {
+            what: "Links and images whose address uses the `javascript:`, `vbscript:`, \
+                   `data:` or `file:` scheme, in the body or in a media `src`. Such links \
+                   are never rendered.",
+            why: "Such an address runs code or smuggles content into the patient's app, \
+                  outside every review.",
+            bad: "[Book an appointment](javascript:alert(1))",
+            good: "[Book an appointment](https://www.nhs.uk/nhs-services/gps/)",
+        },
+    },
+    build: |_| Box::new(UnsafeLink),
+};
+
+struct UnsafeLink;
+
+/// The scheme of a URL if it is one that must never reach a page. Browsers ignore
+/// white space and control characters inside a scheme, so this does too.
+pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:", "file:"]
+        .into_iter()
+        .find(|s| cleaned.starts_with(s))
+}
+
+impl Check for UnsafeLink {
+    fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
+        let a = cx.article;
+        for link in &a.body.links {
+            if let Some(scheme) = unsafe_scheme(&link.url) {
+                sink.report(
+                    link.range.clone(),
+                    format!("`{scheme}` links are not allowed"),
+                    Some("link to an https:// page or another article (article:ID)".to_string()),
+                );
+            }
+        }
+        let media = a.front.value.get("media").and_then(|m| m.as_array());
+        for (i, m) in media.into_iter().flatten().enumerate() {
+            if let Some(scheme) = m
+                .get("src")
+                .and_then(|s| s.as_str())
+                .and_then(unsafe_scheme)
+            {
+                sink.report(
+                    a.value_range(&format!("/media/{i}/src")),
+                    format!("`{scheme}` is not allowed as a media `src`"),
+                    Some("use a relative path or an https:// address".to_string()),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The binary as users run it, in temporary copies of the repository's content.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use common::repo_project;
+
+fn healthpress(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("healthpress").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn edit(path: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
+
+// The repository's own content passes with no findings at all.
+#[test]
+fn repo_content_is_clean() {
+    let p = repo_project();
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--deny-warnings"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+// healthpress.toml is found from a subfolder, as cargo finds Cargo.toml.
+#[test]
+fn config_is_found_from_a_subfolder() {
+    let p = repo_project();
+    healthpress(&p.path().join("content/pregnancy"))
+        .args(["check", "--today", "2026-11-25"])
+        .assert()
+        .code(0);
+}
+
+// A reviewer without credentials is a schema error inside the reviewers list.
+#[test]
+fn missing_credentials_points_into_reviewers() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("credentials:"))
+        .unwrap();
+    std::fs::write(&file, text.replacen(&format!("{line}\n"), "", 1)).unwrap();
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--format", "json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "reviewers[0] has no `credentials`",
+        ))
+        .stdout(predicate::str::contains("\"line\": 12"));
+}
+
+// A misspelt key, a wrong enum value and an impossible date each land on their own line.
+#[test]
+fn each_schema_error_on_its_own_line() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    edit(&file, "summary:", "sumary:");
+    edit(&file, "audience: patient", "audience: patiens");
+    edit(
+        &file,
+        "last_reviewed: 2026-",
+        "last_reviewed: 2026-02-30\nx_last: 2026-",
+    );
+    edit(&file, "x_last: ", "# was: ");
+    let out = healthpress(p.path())
+        .args([
+            "check",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "json",
+            POSTURE,
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let at = |needle: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["message"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no diagnostic with {needle}: {v:#}"))["line"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(at("unknown field `sumary`"), 4);
+    assert_eq!(at("`audience` is `patiens`"), 5);
+    assert_eq!(at("not a real date"), 9);
+}
+
+// Broken YAML and unterminated front matter are `front-matter` errors at their line,
+// and the other files are still checked.
+#[test]
+fn broken_front_matter() {
+    let p = repo_project();
+    std::fs::write(
+        p.path().join("content/pregnancy/broken.md"),
+        "---\nid: broken\ntitle: Back pain: what helps\n---\n# Body\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.path().join("content/pregnancy/open.md"),
+        "---\nid: open\ntitle: Open\n\n# Body\n",
+    )
+    .unwrap();
+    edit(
+        &p.path().join(POSTURE),
+        "audience: patient",
+        "audience: nobody",
+    );
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[front-matter]: front matter is not valid YAML",
+        ))
+        .stdout(predicate::str::contains("content/pregnancy/broken.md:3:"))
+        .stdout(predicate::str::contains(
+            "error[front-matter]: the front matter is never closed",
+        ))
+        .stdout(predicate::str::contains("content/pregnancy/open.md:1:1"))
+        .stdout(predicate::str::contains("posture-in-pregnancy.md:5:11"));
+}
+
+// Warnings exit 0 unless --deny-warnings.
+#[test]
+fn warnings_and_deny_warnings() {
+    let p = repo_project();
+    edit(
+        &p.path().join(POSTURE),
+        "next_review: ",
+        "next_review: 2026-12-20\n# was: ",
+    );
+    // Keep the sign-off valid: the review date is not clinical content.
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[review-due-soon]"));
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--deny-warnings"])
+        .assert()
+        .code(1);
+}
+
+// Bad arguments, a missing config and an unknown rule in the config exit 2.
+#[test]
+fn cannot_run_exits_2() {
+    let p = repo_project();
+    healthpress(p.path())
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    healthpress(p.path())
+        .args(["check", "--today", "yesterday"])
+        .assert()
+        .code(2);
+    healthpress(p.path())
+        .args(["check", "no/such/file.md"])
+        .assert()
+        .code(2);
+    healthpress(p.path())
+        .args(["explain", "no-such-rule"])
+        .assert()
+        .code(2);
+    let empty = tempfile::tempdir().unwrap();
+    healthpress(empty.path())
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no healthpress.toml"));
+    let cfg = p.path().join("healthpress.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\nreadabilty = \"off\"\n")).unwrap();
+    healthpress(p.path())
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `readabilty`"))
+        .stderr(predicate::str::contains("did you mean `readability`"));
+}
+
+// JSON output carries the contract's fields, 1-based.
+#[test]
+fn json_output_fields() {
+    let p = repo_project();
+    edit(
+        &p.path().join(POSTURE),
+        "audience: patient",
+        "audience: nobody",
+    );
+    let out = healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let d = &v["diagnostics"][0];
+    for key in ["rule", "severity", "file", "line", "column", "message"] {
+        assert!(!d[key].is_null(), "missing {key} in {d}");
+    }
+    assert_eq!(d["severity"], "error");
+    assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
+}
+
+// Output is identical from run to run and whatever the number of threads.
+#[test]
+fn output_is_deterministic() {
+    let p = repo_project();
+    for f in [
+        "posture-in-pregnancy.md",
+        "sleeping-positions-in-pregnancy.md",
+    ] {
+        edit(
+            &p.path().join("content/pregnancy").join(f),
+            "audience: patient",
+            "audience: x",
+        );
+    }
+    let run = |threads: &str| {
+        healthpress(p.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["check", "--today", "2026-11-25", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("4"));
+    assert_eq!(one, run("2"));
+}
+
+// No colour when NO_COLOR is set or the output is not a terminal.
+#[test]
+fn no_colour_in_pipes() {
+    let p = repo_project();
+    edit(&p.path().join(POSTURE), "audience: patient", "audience: x");
+    let out = Command::cargo_bin("healthpress")
+        .unwrap()
+        .current_dir(p.path())
+        .env_remove("NO_COLOR")
+        .args(["check", "--today", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert!(!out.stdout.contains(&0x1b), "escape codes in piped output");
+}
+
+// `schema front-matter` prints the checked-in schema; `rules` lists every rule;
+// `explain` prints the docs.
+#[test]
+fn schema_rules_explain() {
+    let p = repo_project();
+    let expected =
+        std::fs::read_to_string(common::repo().join("schema/front-matter.schema.json")).unwrap();
+    healthpress(p.path())
+        .args(["schema", "front-matter"])
+        .assert()
+        .code(0)
+        .stdout(expected);
+    let listed = healthpress(p.path())
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let listed = String::from_utf8(listed).unwrap();
+    for r in healthpress::rules::all() {
+        assert!(listed.contains(r.meta.name));
+    }
+    healthpress(p.path())
+        .args(["explain", "missing-consult-note"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Why it matters"))
+        .stdout(predicate::str::contains("[!CONSULT]"));
+}
+
+// sign-off records the hash, touching nothing else; an edit to the clinical text
+// then fails changed-since-review, and a re-wrap of the lines does not.
+#[test]
+fn sign_off_and_changed_since_review() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    let before = std::fs::read_to_string(&file).unwrap();
+    edit(&file, "\n\n## ", "\n\n\n## ");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let wrapped = text.replacen(". ", ".\n", 1);
+    std::fs::write(&file, &wrapped).unwrap();
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", POSTURE])
+        .assert()
+        .code(0);
+    edit(&file, "## ", "## Changed ");
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", POSTURE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[changed-since-review]"));
+    healthpress(p.path())
+        .args(["sign-off", POSTURE])
+        .assert()
+        .code(0);
+    let after = std::fs::read_to_string(&file).unwrap();
+    let changed: Vec<_> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b && a.starts_with("sign_off"))
+        .collect();
+    assert_eq!(changed.len(), 1, "exactly the sign_off line changes");
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", POSTURE])
+        .assert()
+        .code(0);
+}

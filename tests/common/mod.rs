@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests: temporary projects built from fixtures,
+//! and in-process checks that return the diagnostics and their human rendering.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use healthpress::check::{CheckOptions, check};
+use healthpress::config::Config;
+use healthpress::diagnostic::Diagnostic;
+use healthpress::report::{self, Format, Report};
+
+/// The date every test checks against, so review rules never depend on the clock.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copy a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary project holding `base` (a folder with healthpress.toml and content/).
+pub fn project(base: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(base, dir.path());
+    dir
+}
+
+/// A temporary copy of this repository's own content and config.
+pub fn repo_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    std::fs::copy(
+        repo().join("healthpress.toml"),
+        dir.path().join("healthpress.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The human report, without colour and without the timing summary.
+    pub human: String,
+}
+
+impl Checked {
+    pub fn rules(&self) -> Vec<&'static str> {
+        let mut r: Vec<_> = self.diagnostics.iter().map(|d| d.rule).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+/// Check a project in-process, reporting on `paths` (relative to the project).
+pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
+    let config = Config::load(&root.join("healthpress.toml")).unwrap();
+    let options = CheckOptions {
+        paths: paths.iter().map(|p| root.join(p)).collect(),
+        today: today(),
+    };
+    let checked = check(&config, &options).unwrap();
+    let outcome = checked.outcome;
+    let report = Report {
+        diagnostics: &outcome.diagnostics,
+        sources: &outcome.sources,
+        files_checked: outcome.files_checked,
+    };
+    let mut out = anstream::StripStream::new(Vec::new());
+    report::render(Format::Human, &report, &mut out).unwrap();
+    let human = String::from_utf8(out.into_inner()).unwrap();
+    // Paths inside the temporary folder are absolute; show them relative to it.
+    let prefix = format!("{}/", root.display());
+    Checked {
+        human: human.replace(&prefix, ""),
+        diagnostics: outcome.diagnostics,
+    }
+}
