@@ -10,9 +10,10 @@ use std::time::Instant;
 use clap::Parser;
 
 use crate::check::{CheckOptions, RunError, check};
-use crate::cli::{CheckArgs, Cli, Command};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
 use crate::config::Config;
 use crate::diagnostic::Tally;
+use crate::publish::{self, BuildOptions, Built};
 use crate::report::{self, Format, Report};
 use crate::rules;
 
@@ -44,7 +45,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
         Err(Failure::BrokenPipe) => ExitStatus::Success,
         Err(Failure::Run(e)) => {
             let _ = writeln!(stderr, "error: {e}");
-            ExitStatus::Error
+            match e {
+                RunError::Content(_) => ExitStatus::Failure,
+                _ => ExitStatus::Error,
+            }
         }
     }
 }
@@ -73,6 +77,7 @@ impl From<RunError> for Failure {
 fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Failure> {
     match cli.command {
         Command::Check(args) => run_check(args, out, err),
+        Command::Build(args) => run_build(args, out, err),
         Command::Schema { name } => {
             out.write_all(crate::schema::print(&name).as_bytes())?;
             Ok(ExitStatus::Success)
@@ -115,6 +120,7 @@ fn run_check(
     let options = CheckOptions {
         paths: args.paths,
         today: today(args.common.today),
+        render: false,
     };
     let checked = check(&config, &options)?;
     let outcome = &checked.outcome;
@@ -138,6 +144,95 @@ fn run_check(
     }
     let _ = err;
     Ok(status(tally, args.common.deny_warnings))
+}
+
+fn run_build(
+    args: BuildArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Failure> {
+    let started = Instant::now();
+    let config = load_config()?;
+    let options = CheckOptions {
+        paths: Vec::new(),
+        today: today(args.common.today),
+        render: true,
+    };
+    let checked = check(&config, &options)?;
+    let outcome = &checked.outcome;
+    let report = Report {
+        diagnostics: &outcome.diagnostics,
+        sources: &outcome.sources,
+        files_checked: outcome.files_checked,
+    };
+    report::render(args.common.format, &report, out)?;
+    let tally = report.tally();
+    let human = args.common.format == Format::Human;
+    let summary = |out: &mut dyn Write| -> io::Result<()> {
+        if human {
+            writeln!(
+                out,
+                "{}",
+                report::human::summary(
+                    outcome.files_checked,
+                    tally,
+                    started.elapsed().as_secs_f64()
+                )
+            )?;
+        }
+        Ok(())
+    };
+    if tally.fails(args.common.deny_warnings) {
+        summary(out)?;
+        writeln!(err, "error: the content has errors; no bundle was written")?;
+        return Ok(ExitStatus::Failure);
+    }
+    let build = BuildOptions {
+        out: args.out.unwrap_or_else(|| config.bundle_out.clone()),
+        bundle_version: args.bundle_version,
+        generated_at: generated_at()?,
+    };
+    let built = publish::build(&config, &checked.corpus, &build)?;
+    summary(out)?;
+    // In machine formats stdout is the report alone; what was written goes to stderr.
+    let note: &mut dyn Write = if human { out } else { err };
+    match built {
+        Built::Written {
+            version,
+            path,
+            changelog,
+        } => writeln!(
+            note,
+            "wrote bundle {version} to {} ({} added, {} changed, {} retired)",
+            path.display(),
+            changelog.added.len(),
+            changelog.changed.len(),
+            changelog.retired.len()
+        )?,
+        Built::Unchanged { version } => writeln!(
+            note,
+            "nothing changed since bundle {version}; no new bundle was written"
+        )?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The build time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+fn generated_at() -> Result<String, RunError> {
+    let time = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v.trim().parse().map_err(|_| {
+                RunError::Usage(format!(
+                    "SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`"
+                ))
+            })?;
+            chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| {
+                RunError::Usage(format!("SOURCE_DATE_EPOCH `{v}` is out of range"))
+            })?
+        }
+        Err(_) => chrono::Utc::now(),
+    };
+    Ok(time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn status(tally: Tally, deny_warnings: bool) -> ExitStatus {

@@ -24,12 +24,17 @@ pub enum RunError {
     Usage(String),
     #[error("{0}")]
     Io(String),
+    /// Content that passed every rule but cannot be published (exit 1).
+    #[error("{0}")]
+    Content(String),
 }
 
 pub struct CheckOptions {
     /// Files and folders to report on; empty means the whole corpus.
     pub paths: Vec<PathBuf>,
     pub today: NaiveDate,
+    /// Render HTML while parsing, for a build that follows.
+    pub render: bool,
 }
 
 /// The files with findings, by name, so reports can quote their lines.
@@ -47,7 +52,8 @@ pub struct Checked {
 }
 
 pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunError> {
-    let loader = Loader::new(config);
+    let mut loader = Loader::new(config);
+    loader.render = options.render;
     let files = loader
         .discover()
         .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;

@@ -26,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Check the whole corpus, or the named files and folders.
     Check(CheckArgs),
+    /// Check, then write a versioned bundle; writes nothing if any error is found.
+    Build(BuildArgs),
     /// Print a JSON Schema (draft 2020-12).
     Schema {
         /// Which schema.
@@ -66,6 +68,18 @@ pub struct CheckArgs {
     /// Files or folders to check; the whole content folder when none are given.
     /// Cross-file rules always see the whole corpus.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The folder of bundles (default: `bundle.out` in healthpress.toml, or `dist`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Use this version instead of the next one; it must be greater than the last.
+    #[arg(long, value_name = "X.Y.Z")]
+    pub bundle_version: Option<semver::Version>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -384,15 +384,9 @@ impl Config {
         let mut emergency_numbers = default_emergency_numbers();
         emergency_numbers.extend(raw.policy.emergency_numbers);
 
-        let root = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let root = if root.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            root
-        };
+        // An empty root (the config is in the current folder) keeps paths short:
+        // `content/x.md`, `dist/1.0.0`.
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             content_dir: root.join(&raw.content),
             bundle_out: root.join(raw.bundle.out.as_deref().unwrap_or("dist")),
@@ -533,6 +527,8 @@ mod tests {
     fn minimal_config() {
         let c = Config::parse(Path::new("/x/healthpress.toml"), MINIMAL).unwrap();
         assert_eq!(c.content_dir, Path::new("/x/content"));
+        let here = Config::parse(Path::new("healthpress.toml"), MINIMAL).unwrap();
+        assert_eq!(here.bundle_out, Path::new("dist"));
         assert_eq!(c.severity("review-due-soon"), Some(Severity::Warning));
         assert_eq!(c.emergency_numbers("en-GB").unwrap()[0], "999");
     }

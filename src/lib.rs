@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod publish;
 pub mod readability;
 pub mod report;
 pub mod rules;

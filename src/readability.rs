@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::content::markdown::{BlockKind, Body};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Scores {
     pub words: usize,
     pub sentences: usize,

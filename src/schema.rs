@@ -16,7 +16,7 @@ use crate::content::model::{DisclaimerMatter, FrontMatter};
 use crate::content::yaml::YamlDoc;
 
 /// The schemas `healthpress schema` prints, by name.
-pub const NAMES: &[&str] = &["front-matter"];
+pub const NAMES: &[&str] = &["front-matter", "manifest", "published-article"];
 
 /// The schema of a type, draft 2020-12, as pretty JSON with a trailing newline.
 pub fn schema_json<T: JsonSchema>() -> String {
@@ -458,6 +458,8 @@ fn allowed_keys(pointer: &str) -> Vec<&'static str> {
 pub fn print(name: &str) -> String {
     match name {
         "front-matter" => schema_json::<FrontMatter>(),
+        "manifest" => schema_json::<crate::publish::model::Manifest>(),
+        "published-article" => schema_json::<crate::publish::model::PublishedArticle>(),
         other => format!("{{\"error\": \"unknown schema {other}\"}}\n"),
     }
 }

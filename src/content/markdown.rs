@@ -7,6 +7,7 @@ use std::ops::Range;
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::{Arena, Options, parse_document};
 
+use crate::content::render::{self, LinkMap, Rendered};
 use crate::source::SourceFile;
 
 /// comrak options, built once per run and shared by every thread.
@@ -41,17 +42,38 @@ impl Markdown {
 
     /// Parse the body at `range` of `file` into the model.
     pub fn body(&self, file: &SourceFile, range: Range<usize>) -> Body {
+        self.parse(file, range, None)
+    }
+
+    /// Parse the body into the model and, from the same tree, render its HTML.
+    pub fn body_with_html(
+        &self,
+        file: &SourceFile,
+        range: Range<usize>,
+        links: &LinkMap<'_>,
+    ) -> Body {
+        self.parse(file, range, Some(links))
+    }
+
+    fn parse(&self, file: &SourceFile, range: Range<usize>, links: Option<&LinkMap<'_>>) -> Body {
         let arena = Arena::new();
         let root = parse_document(&arena, &file.text[range.clone()], &self.options);
         let mut builder = Builder {
             file,
             first_line: file.line_of(range.start),
             body: Body {
-                range,
+                range: range.clone(),
                 ..Body::default()
             },
         };
         builder.walk_blocks(root, Context::default());
+        if let Some(links) = links {
+            let mut rendered = Rendered::default();
+            render::rewrite_links(root, links, &mut rendered);
+            let range_of = |n: &AstNode<'_>| builder.range(n.data().sourcepos);
+            render::render(root, &self.options, &range_of, range, &mut rendered);
+            builder.body.rendered = Some(rendered);
+        }
         builder.body
     }
 }
@@ -66,6 +88,8 @@ pub struct Body {
     pub html: Vec<Html>,
     /// Paragraphs, headings and table cells, in document order.
     pub blocks: Vec<TextBlock>,
+    /// The HTML, when the body was parsed for publishing.
+    pub rendered: Option<Rendered>,
 }
 
 #[derive(Debug, Clone)]

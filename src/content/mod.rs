@@ -3,6 +3,7 @@
 
 pub mod markdown;
 pub mod model;
+pub mod render;
 pub mod split;
 pub mod yaml;
 
@@ -186,6 +187,8 @@ pub struct Loader<'c> {
     pub config: &'c Config,
     pub markdown: Markdown,
     pub validators: Validators,
+    /// Also render each body's HTML, from the same parse (for `build` and `preview`).
+    pub render: bool,
 }
 
 impl<'c> Loader<'c> {
@@ -194,6 +197,7 @@ impl<'c> Loader<'c> {
             config,
             markdown: Markdown::new(),
             validators: Validators::new(),
+            render: false,
         }
     }
 
@@ -319,7 +323,19 @@ impl<'c> Loader<'c> {
                 file.text.len()..file.text.len()
             }
         };
-        article.body = self.markdown.body(&file, body_range);
+        article.body = if self.render {
+            let media = article.front.value.get("media").and_then(Value::as_array);
+            let links = render::LinkMap {
+                media: media
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| Some((m.get("id")?.as_str()?, m.get("src")?.as_str()?)))
+                    .collect(),
+            };
+            self.markdown.body_with_html(&file, body_range, &links)
+        } else {
+            self.markdown.body(&file, body_range)
+        };
         article
     }
 }

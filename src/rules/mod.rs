@@ -37,7 +37,7 @@ mod unknown_callout;
 mod unknown_disclaimer;
 mod unknown_topic;
 mod unreadable_file;
-mod unsafe_link;
+pub mod unsafe_link;
 mod unused_suppression;
 
 /// Whether a rule looks at one article at a time or at the whole corpus at once.

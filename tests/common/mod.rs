@@ -77,6 +77,7 @@ pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
     let options = CheckOptions {
         paths: paths.iter().map(|p| root.join(p)).collect(),
         today: today(),
+        render: false,
     };
     let checked = check(&config, &options).unwrap();
     let outcome = checked.outcome;
