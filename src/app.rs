@@ -9,12 +9,14 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use crate::check::{CheckOptions, RunError, check};
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
+use std::sync::Arc;
+
+use crate::check::{CheckOptions, Outcome, Progress, RunError, check};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command, CommonArgs};
 use crate::config::Config;
 use crate::diagnostic::Tally;
 use crate::publish::{self, BuildOptions, Built};
-use crate::report::{self, Format, Report};
+use crate::report::{self, Format};
 use crate::rules;
 
 /// Exit status: 0 no errors, 1 the content has errors, 2 the command could not run.
@@ -53,7 +55,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
     }
 }
 
-enum Failure {
+pub(crate) enum Failure {
     BrokenPipe,
     Run(RunError),
 }
@@ -88,10 +90,39 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
         }
         Command::Explain { rule } => explain(&rule, out),
         Command::SignOff { paths } => sign_off(&paths, out, err),
+        Command::New {
+            id,
+            topics,
+            audience,
+        } => {
+            let config = load_config()?;
+            let path = crate::scaffold::new_article(&config, &id, &topics, &audience)?;
+            writeln!(out, "wrote {}", path.display())?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Preview { file, open } => {
+            let config = load_config()?;
+            let path = publish::preview(&config, &file)?;
+            writeln!(out, "{}", path.display())?;
+            if open {
+                open_in_browser(&path, err)?;
+            }
+            Ok(ExitStatus::Success)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "healthpress", out);
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(out)?;
+            Ok(ExitStatus::Success)
+        }
     }
 }
 
-fn load_config() -> Result<Config, RunError> {
+pub(crate) fn load_config() -> Result<Config, RunError> {
     let cwd = std::env::current_dir().map_err(|e| RunError::Io(e.to_string()))?;
     let path = Config::discover(&cwd)?;
     // Report paths relative to the project root when it is the current folder or above.
@@ -106,7 +137,7 @@ fn relative_to(cwd: &std::path::Path, path: &std::path::Path) -> PathBuf {
     }
 }
 
-fn today(arg: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+pub(crate) fn today(arg: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
     arg.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
@@ -115,35 +146,101 @@ fn run_check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Failure> {
+    if args.watch {
+        return crate::watch::run(args, out, err);
+    }
     let started = Instant::now();
     let config = load_config()?;
+    let progress = progress_bar(&args.common);
     let options = CheckOptions {
         paths: args.paths,
+        changed_since: args.changed_since,
         today: today(args.common.today),
         render: false,
+        progress: progress.clone().map(|p| p as Arc<dyn Progress>),
     };
     let checked = check(&config, &options)?;
-    let outcome = &checked.outcome;
-    let report = Report {
-        diagnostics: &outcome.diagnostics,
-        sources: &outcome.sources,
-        files_checked: outcome.files_checked,
-    };
-    report::render(args.common.format, &report, out)?;
-    let tally = report.tally();
-    if args.common.format == Format::Human {
-        writeln!(
-            out,
-            "{}",
-            report::human::summary(
-                outcome.files_checked,
-                tally,
-                started.elapsed().as_secs_f64()
-            )
-        )?;
+    if let Some(p) = progress {
+        p.finish();
     }
-    let _ = err;
+    let tally = emit(&args.common, &checked.outcome, started, out)?;
     Ok(status(tally, args.common.deny_warnings))
+}
+
+/// Render the report where it was asked for, then the one-line summary for people.
+/// Returns the tally that decides the exit status.
+pub(crate) fn emit(
+    common: &CommonArgs,
+    outcome: &Outcome,
+    started: Instant,
+    out: &mut dyn Write,
+) -> Result<Tally, Failure> {
+    let report = outcome.report();
+    let tally = report.tally();
+    let summary = report::human::summary(
+        outcome.files_checked,
+        tally,
+        started.elapsed().as_secs_f64(),
+    );
+    match &common.output {
+        Some(path) => {
+            let mut file = anstream::StripStream::new(Vec::new());
+            report::render(common.format, &report, &mut file)?;
+            crate::signoff::write_atomically(path, &String::from_utf8_lossy(&file.into_inner()))
+                .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
+            writeln!(out, "{summary}; report written to {}", path.display())?;
+        }
+        None => {
+            report::render(common.format, &report, out)?;
+            if common.format == Format::Human {
+                writeln!(out, "{summary}")?;
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// A progress bar on stderr, only for people: on a terminal, in human output, not in CI.
+fn progress_bar(common: &CommonArgs) -> Option<Arc<Bar>> {
+    use std::io::IsTerminal;
+    let wanted = common.format == Format::Human
+        && io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none();
+    wanted.then(|| Arc::new(Bar::new()))
+}
+
+/// indicatif's bar behind the library's `Progress` trait. It shows itself only for
+/// runs long enough to need it.
+pub(crate) struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} files")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Bar(bar)
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: usize, what: &str) {
+        self.0.set_length(total as u64);
+        self.0.set_message(what.to_string());
+        if total >= 200 {
+            self.0
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn tick(&self) {
+        self.0.inc(1);
+    }
 }
 
 fn run_build(
@@ -153,37 +250,20 @@ fn run_build(
 ) -> Result<ExitStatus, Failure> {
     let started = Instant::now();
     let config = load_config()?;
+    let progress = progress_bar(&args.common);
     let options = CheckOptions {
         paths: Vec::new(),
+        changed_since: None,
         today: today(args.common.today),
         render: true,
+        progress: progress.clone().map(|p| p as Arc<dyn Progress>),
     };
     let checked = check(&config, &options)?;
-    let outcome = &checked.outcome;
-    let report = Report {
-        diagnostics: &outcome.diagnostics,
-        sources: &outcome.sources,
-        files_checked: outcome.files_checked,
-    };
-    report::render(args.common.format, &report, out)?;
-    let tally = report.tally();
-    let human = args.common.format == Format::Human;
-    let summary = |out: &mut dyn Write| -> io::Result<()> {
-        if human {
-            writeln!(
-                out,
-                "{}",
-                report::human::summary(
-                    outcome.files_checked,
-                    tally,
-                    started.elapsed().as_secs_f64()
-                )
-            )?;
-        }
-        Ok(())
-    };
+    if let Some(p) = &progress {
+        p.finish();
+    }
+    let tally = emit(&args.common, &checked.outcome, started, out)?;
     if tally.fails(args.common.deny_warnings) {
-        summary(out)?;
         writeln!(err, "error: the content has errors; no bundle was written")?;
         return Ok(ExitStatus::Failure);
     }
@@ -193,9 +273,13 @@ fn run_build(
         generated_at: generated_at()?,
     };
     let built = publish::build(&config, &checked.corpus, &build)?;
-    summary(out)?;
     // In machine formats stdout is the report alone; what was written goes to stderr.
-    let note: &mut dyn Write = if human { out } else { err };
+    let note: &mut dyn Write =
+        if args.common.format == Format::Human && args.common.output.is_none() {
+            out
+        } else {
+            err
+        };
     match built {
         Built::Written {
             version,
@@ -235,12 +319,31 @@ fn generated_at() -> Result<String, RunError> {
     Ok(time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
-fn status(tally: Tally, deny_warnings: bool) -> ExitStatus {
+pub(crate) fn status(tally: Tally, deny_warnings: bool) -> ExitStatus {
     if tally.fails(deny_warnings) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     }
+}
+
+fn open_in_browser(path: &std::path::Path, err: &mut dyn Write) -> io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener)
+        .arg(path)
+        .spawn()
+        .is_err()
+    {
+        writeln!(
+            err,
+            "could not run {opener}; open the file above in a browser"
+        )?;
+    }
+    Ok(())
 }
 
 fn sign_off(

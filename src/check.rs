@@ -29,12 +29,31 @@ pub enum RunError {
     Content(String),
 }
 
+/// Told how far a long run has got (a progress bar, at the edge of the program).
+pub trait Progress: Send + Sync {
+    fn start(&self, total: usize, what: &str);
+    fn tick(&self);
+}
+
+#[derive(Default)]
 pub struct CheckOptions {
     /// Files and folders to report on; empty means the whole corpus.
     pub paths: Vec<PathBuf>,
+    /// Report only on files changed since this git revision.
+    pub changed_since: Option<String>,
     pub today: NaiveDate,
     /// Render HTML while parsing, for a build that follows.
     pub render: bool,
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+/// `check` with a cache of parsed files kept between runs (watch mode).
+pub fn check_cached(
+    config: &Config,
+    options: &CheckOptions,
+    cache: &crate::content::ArticleCache,
+) -> Result<Checked, RunError> {
+    run(config, options, Some(cache))
 }
 
 /// The files with findings, by name, so reports can quote their lines.
@@ -43,7 +62,20 @@ pub type Sources = BTreeMap<Arc<str>, Arc<SourceFile>>;
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
+    /// The files reported on, sorted.
+    pub files: Vec<Arc<str>>,
     pub files_checked: usize,
+}
+
+impl Outcome {
+    pub fn report(&self) -> crate::report::Report<'_> {
+        crate::report::Report {
+            diagnostics: &self.diagnostics,
+            sources: &self.sources,
+            files: &self.files,
+            files_checked: self.files_checked,
+        }
+    }
 }
 
 pub struct Checked {
@@ -52,8 +84,17 @@ pub struct Checked {
 }
 
 pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunError> {
+    run(config, options, None)
+}
+
+fn run(
+    config: &Config,
+    options: &CheckOptions,
+    cache: Option<&crate::content::ArticleCache>,
+) -> Result<Checked, RunError> {
     let mut loader = Loader::new(config);
     loader.render = options.render;
+    loader.cache = cache;
     let files = loader
         .discover()
         .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
@@ -63,25 +104,78 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
             config.content_dir.display()
         )));
     }
-    let targets = Targets::new(config, &options.paths, &files)?;
-    let corpus = loader.load(files);
+    let mut paths = options.paths.clone();
+    let mut old_ids = Vec::new();
+    if let Some(rev) = &options.changed_since {
+        let dir = if config.root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &config.root
+        };
+        let changes = crate::git::changed_since(dir, rev)?;
+        old_ids = changes.old_ids;
+        let content = canonical(&config.content_dir)?;
+        let changed: Vec<PathBuf> = changes
+            .files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "md"))
+            .filter(|f| std::fs::canonicalize(f).is_ok_and(|c| c.starts_with(&content)))
+            .collect();
+        if !paths.is_empty() {
+            let wanted: Vec<PathBuf> = paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect();
+            paths = changed
+                .into_iter()
+                .filter(|f| {
+                    std::fs::canonicalize(f).is_ok_and(|c| wanted.iter().any(|w| c.starts_with(w)))
+                })
+                .collect();
+        } else {
+            paths = changed;
+        }
+    }
+    let mut targets = if options.changed_since.is_some() && paths.is_empty() {
+        Targets::none()
+    } else {
+        Targets::new(config, &paths, &files)?
+    };
+    if let Some(p) = &options.progress {
+        p.start(
+            files.len(),
+            if options.render {
+                "building"
+            } else {
+                "checking"
+            },
+        );
+    }
+    let corpus = loader.load(files, options.progress.as_deref());
     check_policy_disclaimers(config, &corpus)?;
+    targets.add_ids(&corpus, old_ids);
 
     let rules = ActiveRules::new(config);
     let all = corpus.articles.iter().chain(corpus.disclaimers.iter());
     let per_article: Vec<Vec<Diagnostic>> = all
         .collect::<Vec<_>>()
         .into_par_iter()
-        .filter(|a| targets.contains(a.name()))
         .map(|article| {
             let mut out = Vec::new();
+            let mine = targets.contains(article.name());
+            if !mine && !targets.partial() {
+                return out;
+            }
             let cx = ArticleContext {
                 article,
                 corpus: &corpus,
                 config,
                 today: options.today,
             };
-            rules.check_article(&cx, &mut out);
+            rules.check_article(&cx, !mine, &mut out);
+            if !mine {
+                out.retain(|d| targets.involved(d));
+            }
             out
         })
         .collect();
@@ -96,7 +190,7 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
         },
         &mut corpus_out,
     );
-    corpus_out.retain(|d| targets.contains(&d.file));
+    corpus_out.retain(|d| targets.contains(&d.file) || targets.involved(d));
     diagnostics.extend(corpus_out);
     suppress::apply(&corpus, config, &mut diagnostics);
     diagnostics.sort_by(Diagnostic::sort_key_cmp);
@@ -110,12 +204,21 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
         .filter(|a| with_findings.contains(a.name()))
         .map(|a| (a.file.name.clone(), Arc::clone(&a.file)))
         .collect();
-    let files_checked = targets.count;
+    let mut files: Vec<Arc<str>> = corpus
+        .articles
+        .iter()
+        .chain(corpus.disclaimers.iter())
+        .map(|a| a.file.name.clone())
+        .filter(|n| targets.contains(n))
+        .collect();
+    files.sort();
+    let files_checked = files.len();
     Ok(Checked {
         corpus,
         outcome: Outcome {
             diagnostics,
             sources,
+            files,
             files_checked,
         },
     })
@@ -162,7 +265,8 @@ fn check_policy_disclaimers(config: &Config, corpus: &Corpus) -> Result<(), RunE
 struct Targets {
     /// None: every file.
     names: Option<HashSet<Arc<str>>>,
-    count: usize,
+    /// The ids those files have, and had at the `--changed-since` revision.
+    ids: HashSet<String>,
 }
 
 impl Targets {
@@ -174,7 +278,7 @@ impl Targets {
         if paths.is_empty() {
             return Ok(Targets {
                 names: None,
-                count: files.len(),
+                ids: HashSet::new(),
             });
         }
         let content = canonical(&config.content_dir)?;
@@ -212,15 +316,48 @@ impl Targets {
                 )));
             }
         }
-        let count = names.len();
         Ok(Targets {
             names: Some(names),
-            count,
+            ids: HashSet::new(),
         })
+    }
+
+    /// Report on nothing (no content file changed).
+    fn none() -> Targets {
+        Targets {
+            names: Some(HashSet::new()),
+            ids: HashSet::new(),
+        }
+    }
+
+    fn add_ids(&mut self, corpus: &Corpus, old: Vec<String>) {
+        if self.names.is_none() {
+            return;
+        }
+        self.ids.extend(old);
+        for a in &corpus.articles {
+            if self.contains(a.name())
+                && let Some(id) = a.id()
+            {
+                self.ids.insert(id.to_string());
+            }
+        }
     }
 
     fn contains(&self, name: &str) -> bool {
         self.names.as_ref().is_none_or(|n| n.contains(name))
+    }
+
+    /// Reporting on some files only.
+    fn partial(&self) -> bool {
+        self.names.is_some()
+    }
+
+    /// A finding elsewhere that involves a file reported on, or one of its ids.
+    fn involved(&self, d: &Diagnostic) -> bool {
+        d.refs
+            .iter()
+            .any(|r| self.ids.contains(r) || self.contains(r))
     }
 }
 

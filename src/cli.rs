@@ -43,6 +43,34 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Write a new draft article with every required field and the disclaimers and
+    /// callouts the policy requires, as clearly marked placeholders.
+    New {
+        /// The new article's id: lower-case words joined by hyphens.
+        id: String,
+        /// A topic from the taxonomy; repeat for more (the first decides the folder).
+        #[arg(long = "topic", required = true)]
+        topics: Vec<String>,
+        /// Who the article is for.
+        #[arg(long, value_parser = ["patient", "caregiver", "professional"])]
+        audience: String,
+    },
+    /// Render one article, draft or not, to a standalone page exactly as the bundle
+    /// would, and print the page's path.
+    Preview {
+        /// The article.
+        file: PathBuf,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Explain one rule: what it checks, why it matters, a bad and a good example.
     Explain {
         /// The rule's name, such as `missing-consult-note`.
@@ -61,6 +89,9 @@ pub struct CommonArgs {
     /// Fail the run on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Write the report to this file; a one-line summary still goes to the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +99,13 @@ pub struct CheckArgs {
     /// Files or folders to check; the whole content folder when none are given.
     /// Cross-file rules always see the whole corpus.
     pub paths: Vec<PathBuf>,
+    /// Report only on files added, modified or renamed since this git revision
+    /// (findings elsewhere that involve them are shown too).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Check again on every save, until interrupted.
+    #[arg(long, conflicts_with = "changed_since")]
+    pub watch: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -47,6 +47,10 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Other files or article ids the finding involves (a duplicate's other file, a
+    /// link's target), so a run that reports on some files still shows it.
+    #[serde(skip)]
+    pub refs: Vec<String>,
 }
 
 impl Diagnostic {

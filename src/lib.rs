@@ -8,14 +8,17 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod git;
 pub mod publish;
 pub mod readability;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod schema;
 pub mod signoff;
 pub mod source;
 pub mod suppress;
+mod watch;
 
 mod app;
 

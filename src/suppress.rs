@@ -81,6 +81,7 @@ fn apply_to_article(article: &Article, config: &Config, diagnostics: &mut Vec<Di
                     span,
                     message,
                     help: Some(help.to_string()),
+                    refs: Vec::new(),
                 });
             }
         };

@@ -157,8 +157,8 @@ impl Article {
 /// Everything loaded: the articles and the disclaimers, each sorted by file name.
 #[derive(Debug, Default)]
 pub struct Corpus {
-    pub articles: Vec<Article>,
-    pub disclaimers: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
+    pub disclaimers: Vec<Arc<Article>>,
     ids: HashMap<String, Vec<usize>>,
     disclaimer_ids: HashMap<String, usize>,
 }
@@ -174,7 +174,7 @@ impl Corpus {
     }
 
     pub fn disclaimer(&self, id: &str) -> Option<&Article> {
-        self.disclaimer_ids.get(id).map(|&i| &self.disclaimers[i])
+        self.disclaimer_ids.get(id).map(|&i| &*self.disclaimers[i])
     }
 
     pub fn ids(&self) -> impl Iterator<Item = (&String, &Vec<usize>)> {
@@ -189,7 +189,19 @@ pub struct Loader<'c> {
     pub validators: Validators,
     /// Also render each body's HTML, from the same parse (for `build` and `preview`).
     pub render: bool,
+    /// Parsed files kept between runs (watch mode): a file whose size and modification
+    /// time have not changed is not read again.
+    pub cache: Option<&'c ArticleCache>,
 }
+
+/// Parsed articles by path, with the size and modification time they were read at.
+#[derive(Default)]
+pub struct ArticleCache {
+    entries: std::sync::Mutex<HashMap<PathBuf, Cached>>,
+}
+
+/// A parsed file with the modification time and size it was read at.
+type Cached = (std::time::SystemTime, u64, Arc<Article>);
 
 impl<'c> Loader<'c> {
     pub fn new(config: &'c Config) -> Loader<'c> {
@@ -198,6 +210,7 @@ impl<'c> Loader<'c> {
             markdown: Markdown::new(),
             validators: Validators::new(),
             render: false,
+            cache: None,
         }
     }
 
@@ -240,10 +253,20 @@ impl<'c> Loader<'c> {
     }
 
     /// Read and parse the given files in parallel and index them.
-    pub fn load(&self, files: Vec<(PathBuf, FileKind)>) -> Corpus {
-        let parsed: Vec<Article> = files
+    pub fn load(
+        &self,
+        files: Vec<(PathBuf, FileKind)>,
+        progress: Option<&dyn crate::check::Progress>,
+    ) -> Corpus {
+        let parsed: Vec<Arc<Article>> = files
             .into_par_iter()
-            .map(|(path, kind)| self.load_file(path, kind))
+            .map(|(path, kind)| {
+                let a = self.load_cached(path, kind);
+                if let Some(p) = progress {
+                    p.tick();
+                }
+                a
+            })
             .collect();
         let (disclaimers, articles): (Vec<_>, Vec<_>) = parsed
             .into_iter()
@@ -278,6 +301,31 @@ impl<'c> Loader<'c> {
             name.push_str(&c.as_os_str().to_string_lossy());
         }
         name.into()
+    }
+
+    fn load_cached(&self, path: PathBuf, kind: FileKind) -> Arc<Article> {
+        let Some(cache) = self.cache else {
+            return Arc::new(self.load_file(path, kind));
+        };
+        let stamp = std::fs::metadata(&path)
+            .ok()
+            .and_then(|m| Some((m.modified().ok()?, m.len())));
+        if let Some((mtime, len)) = stamp
+            && let Ok(entries) = cache.entries.lock()
+            && let Some((t, l, a)) = entries.get(&path)
+            && *t == mtime
+            && *l == len
+            && a.kind == kind
+        {
+            return Arc::clone(a);
+        }
+        let article = Arc::new(self.load_file(path.clone(), kind));
+        if let Some((mtime, len)) = stamp
+            && let Ok(mut entries) = cache.entries.lock()
+        {
+            entries.insert(path, (mtime, len, Arc::clone(&article)));
+        }
+        article
     }
 
     /// Read and parse one file. Never fails: problems become part of the article.

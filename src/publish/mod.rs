@@ -58,6 +58,7 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
         .articles
         .iter()
         .filter(|a| a.status() == Some(Status::Published))
+        .map(|a| &**a)
         .collect();
     let mut prepared: Vec<Prepared> = published
         .par_iter()
@@ -95,6 +96,41 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
         version: plan.version,
         changelog: plan.changelog,
     })
+}
+
+/// Render one article, draft or not, exactly as the bundle would, to a page in the
+/// temporary folder; return its path.
+pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
+    let mut loader = crate::content::Loader::new(config);
+    loader.render = true;
+    if !file.is_file() {
+        return Err(RunError::Usage(format!("{} is not a file", file.display())));
+    }
+    let mut files: Vec<(PathBuf, crate::content::FileKind)> = loader
+        .discover()
+        .map_err(|e| RunError::Io(e.to_string()))?
+        .into_iter()
+        .filter(|(_, k)| *k == crate::content::FileKind::Disclaimer)
+        .collect();
+    files.push((file.to_path_buf(), crate::content::FileKind::Article));
+    let corpus = loader.load(files, None);
+    let article = corpus
+        .articles
+        .first()
+        .ok_or_else(|| RunError::Usage(format!("{} is not an article", file.display())))?;
+    if !article.has_front_matter() || !article.violations.is_empty() {
+        return Err(RunError::Content(format!(
+            "{} has front-matter errors; run `healthpress check {}` first",
+            article.name(),
+            file.display()
+        )));
+    }
+    let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+    let prepared = prepare(article, &corpus, config, &pages)?;
+    let name = format!("healthpress-preview-{}.html", prepared.article.id);
+    let path = std::env::temp_dir().join(name);
+    std::fs::write(&path, prepared.page).map_err(|e| io(&path, e))?;
+    Ok(path)
 }
 
 fn io(path: &Path, e: std::io::Error) -> RunError {

@@ -6,19 +6,27 @@ use std::io::{self, Write};
 use crate::check::Sources;
 use crate::diagnostic::{Diagnostic, Tally};
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 /// Everything a renderer needs.
 pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub sources: &'a Sources,
+    /// The files checked, with or without findings.
+    pub files: &'a [std::sync::Arc<str>],
     pub files_checked: usize,
 }
 
@@ -32,5 +40,8 @@ pub fn render(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::R
     match format {
         Format::Human => human::render(report, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Junit => junit::render(report, out),
     }
 }

@@ -60,18 +60,20 @@ impl Check for BrokenLink {
             if let Some(id) = link.url.strip_prefix("article:") {
                 match resolve(corpus, a, id) {
                     Target::Ok => {}
-                    Target::Missing => sink.report(
+                    Target::Missing => sink.report_involving(
                         link.range.clone(),
                         format!("no article has the id `{id}`"),
                         hint(corpus, id).or(Some("link to an existing article's `id`".into())),
+                        vec![id.to_string()],
                     ),
-                    Target::NotPublished(t) => sink.report(
+                    Target::NotPublished(t) => sink.report_involving(
                         link.range.clone(),
                         format!(
                             "`{id}` is not published ({}), so this link would be broken in the bundle",
                             t.str("status").unwrap_or("no status")
                         ),
                         Some("remove the link until that article is published".into()),
+                        vec![id.to_string()],
                     ),
                 }
             } else if let Some(id) = link.url.strip_prefix("media:") {
@@ -100,18 +102,20 @@ impl Check for BrokenLink {
             let range = a.value_range(&format!("/related/{i}"));
             match resolve(corpus, a, id) {
                 Target::Ok => {}
-                Target::Missing => sink.report(
+                Target::Missing => sink.report_involving(
                     range,
                     format!("related article `{id}` does not exist"),
                     hint(corpus, id).or(Some("use the `id` of an existing article".into())),
+                    vec![id.to_string()],
                 ),
-                Target::NotPublished(t) => sink.report(
+                Target::NotPublished(t) => sink.report_involving(
                     range,
                     format!(
                         "related article `{id}` is not published ({})",
                         t.str("status").unwrap_or("no status")
                     ),
                     Some("remove it from `related` until it is published".into()),
+                    vec![id.to_string()],
                 ),
             }
         }

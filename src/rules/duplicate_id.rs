@@ -50,6 +50,9 @@ impl Check for DuplicateId {
                             .to_string(),
                     ),
                 );
+                if let Some(last) = sink.out.last_mut() {
+                    last.refs = others.iter().map(|o| o.to_string()).collect();
+                }
             }
         }
     }

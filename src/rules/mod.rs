@@ -180,6 +180,23 @@ impl Sink<'_> {
     }
 }
 
+impl Sink<'_> {
+    /// Report a finding that also involves other files or article ids, so that a run
+    /// reporting on those still shows it.
+    pub fn report_involving(
+        &mut self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<Option<String>>,
+        refs: Vec<String>,
+    ) {
+        self.report(range, message, help);
+        if let Some(last) = self.out.last_mut() {
+            last.refs = refs;
+        }
+    }
+}
+
 /// Collects one corpus rule's findings, in any article.
 pub struct CorpusSink<'a> {
     pub(crate) rule: &'static str,
@@ -221,6 +238,7 @@ fn make(
         span: article.file.span(range),
         message,
         help,
+        refs: Vec::new(),
     }
 }
 
@@ -242,11 +260,21 @@ impl ActiveRules {
         ActiveRules { rules }
     }
 
-    /// Run every article rule on one article.
-    pub fn check_article(&self, cx: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+    /// Run the article rules on one article: all of them, or (for an article outside
+    /// the files reported on) only the corpus-scope ones, whose findings may involve
+    /// the files reported on.
+    pub fn check_article(
+        &self,
+        cx: &ArticleContext<'_>,
+        corpus_only: bool,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let unreadable = cx.article.unreadable.is_some();
         for (meta, severity, check) in &self.rules {
             if unreadable && meta.name != unreadable_file::RULE.meta.name {
+                continue;
+            }
+            if corpus_only && meta.scope != Scope::Corpus {
                 continue;
             }
             let mut sink = Sink {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use healthpress::check::{CheckOptions, check};
 use healthpress::config::Config;
 use healthpress::diagnostic::Diagnostic;
-use healthpress::report::{self, Format, Report};
+use healthpress::report::{self, Format};
 
 /// The date every test checks against, so review rules never depend on the clock.
 pub fn today() -> NaiveDate {
@@ -77,22 +77,19 @@ pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
     let options = CheckOptions {
         paths: paths.iter().map(|p| root.join(p)).collect(),
         today: today(),
-        render: false,
+        ..CheckOptions::default()
     };
     let checked = check(&config, &options).unwrap();
     let outcome = checked.outcome;
-    let report = Report {
-        diagnostics: &outcome.diagnostics,
-        sources: &outcome.sources,
-        files_checked: outcome.files_checked,
-    };
+    let report = outcome.report();
     let mut out = anstream::StripStream::new(Vec::new());
     report::render(Format::Human, &report, &mut out).unwrap();
     let human = String::from_utf8(out.into_inner()).unwrap();
     // Paths inside the temporary folder are absolute; show them relative to it.
     let prefix = format!("{}/", root.display());
+    let human = human.replace(&prefix, "");
     Checked {
-        human: human.replace(&prefix, ""),
+        human,
         diagnostics: outcome.diagnostics,
     }
 }

@@ -1,0 +1,508 @@
+//! CI and editor workflows: every output format against its consumer's format,
+//! --output, --changed-since, new, watch, preview, completions and the man page.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use common::repo_project;
+
+fn healthpress(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("healthpress").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
+
+/// A project with one schema error and one warning, for the format tests.
+fn project_with_findings() -> tempfile::TempDir {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    edit(&file, "audience: patient", "audience: patients");
+    edit(&file, "next_review: ", "next_review: 2026-12-20\n# was: ");
+    p
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = StdCommand::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+fn shared_sarif_schema() -> serde_json::Value {
+    let path = common::repo().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (CI has ../shared beside the repository)",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap()
+}
+
+// SARIF validates against the published SARIF 2.1.0 schema, with a rule table and a
+// result at the right line.
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let p = project_with_findings();
+    let out = healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let validator = jsonschema::validator_for(&shared_sarif_schema()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        healthpress::rules::all().len()
+    );
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "schema")
+        .unwrap();
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 5);
+    assert_eq!(region["startColumn"], 11);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        POSTURE
+    );
+    let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "schema");
+    assert!(
+        rule["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Why it matters")
+    );
+}
+
+// GitHub workflow commands: one line per finding, escaped as the toolkit does.
+#[test]
+fn github_annotations() {
+    let p = project_with_findings();
+    let out = healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--format", "github"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("::error file={POSTURE},line=5,col=11,")))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::warning ")
+                && l.contains("title=healthpress review-due-soon::"))
+    );
+    assert!(
+        lines.iter().all(|l| !l.contains('\r')),
+        "raw line breaks must be %0A"
+    );
+    assert!(text.contains("%0Ahelp: "));
+}
+
+// --output writes the report to a file and a one-line summary to the terminal.
+#[test]
+fn output_file_and_summary() {
+    let p = project_with_findings();
+    healthpress(p.path())
+        .args([
+            "check",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "sarif",
+            "--output",
+            "report.sarif",
+        ])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("1 error, 1 warning")
+                .and(predicate::str::contains("report written to report.sarif")),
+        )
+        .stdout(predicate::str::contains("\"version\"").not());
+    let log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.path().join("report.sarif")).unwrap()).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+}
+
+// JUnit: one test case per file checked, one failure per finding, parsed by
+// junitparser (the library GitLab-style tooling uses).
+#[test]
+#[ignore = "needs python3 with the junitparser package (installed by .ci/run)"]
+fn junit_is_read_by_junitparser() {
+    let p = project_with_findings();
+    healthpress(p.path())
+        .args([
+            "check",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "junit",
+            "--output",
+            "junit.xml",
+        ])
+        .assert()
+        .code(1);
+    let script = r#"
+import sys
+from junitparser import JUnitXml, Failure
+xml = JUnitXml.fromfile(sys.argv[1])
+cases = [c for s in xml for c in s]
+fails = [(c.name, r.type) for c in cases for r in c.result if isinstance(r, Failure)]
+print(len(cases), len(fails), sorted(set(t for _, t in fails)), sorted(set(n for n, _ in fails)))
+"#;
+    let out =
+        StdCommand::new(std::env::var("HEALTHPRESS_PYTHON").unwrap_or_else(|_| "python3".into()))
+            .args(["-c", script])
+            .arg(p.path().join("junit.xml"))
+            .output()
+            .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.trim(),
+        format!("17 2 ['review-due-soon', 'schema'] ['{POSTURE}']")
+    );
+}
+
+// --changed-since reports only the changed files' findings, plus corpus-wide findings
+// elsewhere that involve them; outside git it exits 2.
+#[test]
+fn changed_since_in_a_git_repository() {
+    let p = repo_project();
+    let root = p.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "content"]);
+    // An old problem in a file that does not change must not be reported.
+    edit(
+        &root.join("content/pregnancy/sleeping-positions-in-pregnancy.md"),
+        "audience: patient",
+        "audience: x",
+    );
+    git(root, &["commit", "-q", "-am", "old problem"]);
+    // The change: posture gets an error, a new article duplicates an existing id,
+    // and an article that others link to is deleted.
+    edit(
+        &root.join(POSTURE),
+        "audience: patient",
+        "audience: patients",
+    );
+    let dup =
+        std::fs::read_to_string(root.join("content/pregnancy/back-pain-in-early-pregnancy.md"))
+            .unwrap();
+    std::fs::write(root.join("content/pregnancy/copy.md"), dup).unwrap();
+    std::fs::remove_file(root.join("content/pregnancy/exercise-in-the-third-trimester.md"))
+        .unwrap();
+    let out = healthpress(root)
+        .args([
+            "check",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--changed-since",
+            "HEAD",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(POSTURE.into(), "schema".into())),
+        "{found:?}"
+    );
+    assert!(found.contains(&("content/pregnancy/copy.md".into(), "duplicate-id".into())));
+    // The unchanged original of the duplicate is involved, so it is shown too.
+    assert!(found.contains(&(
+        "content/pregnancy/back-pain-in-early-pregnancy.md".into(),
+        "duplicate-id".into()
+    )));
+    // Links to the deleted article, in unchanged files, are shown.
+    assert!(
+        found
+            .iter()
+            .any(|(f, r)| r == "broken-link" && f != POSTURE)
+    );
+    // The old problem in an unchanged file is not.
+    assert!(
+        !found
+            .iter()
+            .any(|(f, _)| f.ends_with("sleeping-positions-in-pregnancy.md")),
+        "{found:?}"
+    );
+    // Only files that changed were checked.
+    assert_eq!(v["summary"]["files_checked"], 2);
+
+    let not_git = repo_project();
+    healthpress(not_git.path())
+        .args(["check", "--changed-since", "HEAD~1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not in one"));
+    healthpress(root)
+        .args(["check", "--changed-since", "no-such-rev"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a known git revision"));
+}
+
+// `new` writes a draft whose check reports only placeholders.
+#[test]
+fn new_scaffold_reports_only_placeholders() {
+    let p = repo_project();
+    healthpress(p.path())
+        .args([
+            "new",
+            "back-stretches-in-pregnancy",
+            "--topic",
+            "pregnancy",
+            "--topic",
+            "exercise",
+            "--audience",
+            "patient",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "content/pregnancy/back-stretches-in-pregnancy.md",
+        ));
+    let out = healthpress(p.path())
+        .args([
+            "check",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "json",
+            "content/pregnancy/back-stretches-in-pregnancy.md",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rules: std::collections::BTreeSet<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules.into_iter().collect::<Vec<_>>(),
+        vec!["placeholder-text"]
+    );
+    // The same id twice, an unknown topic and a bad id are refused.
+    healthpress(p.path())
+        .args([
+            "new",
+            "back-stretches-in-pregnancy",
+            "--topic",
+            "pregnancy",
+            "--audience",
+            "patient",
+        ])
+        .assert()
+        .code(2);
+    healthpress(p.path())
+        .args(["new", "x", "--topic", "pregnant", "--audience", "patient"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `pregnancy`"));
+    healthpress(p.path())
+        .args([
+            "new",
+            "Bad_Id",
+            "--topic",
+            "pregnancy",
+            "--audience",
+            "patient",
+        ])
+        .assert()
+        .code(2);
+}
+
+// --watch reports an edit within a second of the save, and survives a deleted file.
+#[test]
+fn watch_picks_up_an_edit() {
+    let p = repo_project();
+    let bin = assert_cmd::cargo::cargo_bin("healthpress");
+    let mut child = StdCommand::new(bin)
+        .current_dir(p.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "--watch", "--today", "2026-11-25"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str, limit: Duration| -> Result<Duration, String> {
+        let start = Instant::now();
+        let mut seen = String::new();
+        while start.elapsed() < limit {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(20)) {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(needle) {
+                    return Ok(start.elapsed());
+                }
+            }
+        }
+        Err(seen)
+    };
+    let result = (|| -> Result<(), String> {
+        wait_for("watching for changes", Duration::from_secs(20))?;
+        edit(
+            &p.path().join(POSTURE),
+            "audience: patient",
+            "audience: patients",
+        );
+        let took = wait_for("error[schema]", Duration::from_secs(1))?;
+        assert!(took < Duration::from_secs(1));
+        wait_for("watching for changes", Duration::from_secs(5))?;
+        std::fs::remove_file(p.path().join(POSTURE)).unwrap();
+        wait_for("0 errors", Duration::from_secs(5))?;
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(seen) = result {
+        panic!("watch did not report in time; output so far:\n{seen}");
+    }
+}
+
+// preview renders a draft to a standalone page and prints its path.
+#[test]
+fn preview_a_draft() {
+    let p = repo_project();
+    let out = healthpress(p.path())
+        .args(["preview", "content/pregnancy/back-care-after-birth.md"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let path = String::from_utf8(out).unwrap().trim().to_string();
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        html.contains("<h1>Back care after birth</h1>") || html.contains("<h1>"),
+        "{path}"
+    );
+    assert!(html.contains("has not been clinically reviewed"));
+    assert!(html.contains("About this information"));
+}
+
+// Completions and the man page come from the clap definitions.
+#[test]
+fn completions_and_man_page() {
+    let p = repo_project();
+    for shell in ["bash", "zsh", "fish"] {
+        healthpress(p.path())
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("changed-since"));
+    }
+    healthpress(p.path())
+        .arg("man")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH healthpress"));
+}
+
+// The GitHub workflow template validates against the published workflow schema.
+#[test]
+#[ignore = "needs check-jsonschema from PyPI (installed by .ci/run)"]
+fn ci_templates_validate() {
+    let bin =
+        std::env::var("HEALTHPRESS_CHECK_JSONSCHEMA").unwrap_or_else(|_| "check-jsonschema".into());
+    for (schema, file) in [
+        ("vendor.github-workflows", "ci/github/healthpress.yml"),
+        ("vendor.gitlab-ci", "ci/gitlab/healthpress.gitlab-ci.yml"),
+    ] {
+        let out = StdCommand::new(&bin)
+            .args(["--builtin-schema", schema])
+            .arg(common::repo().join(file))
+            .output()
+            .unwrap_or_else(|e| panic!("{bin}: {e}"));
+        assert!(
+            out.status.success(),
+            "{file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
