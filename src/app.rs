@@ -175,6 +175,11 @@ pub(crate) fn emit(
     started: Instant,
     out: &mut dyn Write,
 ) -> Result<Tally, Failure> {
+    if std::env::var_os("HEALTHPRESS_PROFILE").is_some() {
+        for (name, spent) in &outcome.profile {
+            eprintln!("profile: {name:40} {:8.1} ms", spent.as_secs_f64() * 1000.0);
+        }
+    }
     let report = outcome.report();
     let tally = report.tally();
     let summary = report::human::summary(

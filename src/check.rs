@@ -60,6 +60,8 @@ pub fn check_cached(
 pub type Sources = BTreeMap<Arc<str>, Arc<SourceFile>>;
 
 pub struct Outcome {
+    /// Time spent by phase and by rule (rules only with HEALTHPRESS_PROFILE set).
+    pub profile: Vec<(&'static str, std::time::Duration)>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
     /// The files reported on, sorted.
@@ -95,6 +97,9 @@ fn run(
     let mut loader = Loader::new(config);
     loader.render = options.render;
     loader.cache = cache;
+    // A build needs every body afterwards, and the watch cache keeps them; a plain
+    // check parses each body in the rules pass and lets it go.
+    loader.bodies = options.render || cache.is_some();
     let files = loader
         .discover()
         .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
@@ -151,23 +156,34 @@ fn run(
             },
         );
     }
+    let started = std::time::Instant::now();
     let corpus = loader.load(files, options.progress.as_deref());
+    let loaded = started.elapsed();
     check_policy_disclaimers(config, &corpus)?;
     targets.add_ids(&corpus, old_ids);
 
     let rules = ActiveRules::new(config);
     let all = corpus.articles.iter().chain(corpus.disclaimers.iter());
-    let per_article: Vec<Vec<Diagnostic>> = all
+    let per_article: Vec<(Vec<Diagnostic>, Vec<suppress::Directive>)> = all
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|article| {
             let mut out = Vec::new();
             let mine = targets.contains(article.name());
             if !mine && !targets.partial() {
-                return out;
+                return (out, Vec::new());
             }
+            // The body is parsed here, just before its rules, unless the loader kept it.
+            let parsed;
+            let body = if loader.bodies || article.kind == FileKind::Disclaimer {
+                &article.body
+            } else {
+                parsed = loader.body_of(article);
+                &parsed
+            };
             let cx = ArticleContext {
                 article,
+                body,
                 corpus: &corpus,
                 config,
                 today: options.today,
@@ -176,10 +192,28 @@ fn run(
             if !mine {
                 out.retain(|d| targets.involved(d));
             }
-            out
+            (out, suppress::parse(&article.file, body))
         })
         .collect();
-    let mut diagnostics: Vec<Diagnostic> = per_article.into_iter().flatten().collect();
+    let mut profile = vec![
+        ("phase: read and parse front matter", loaded),
+        (
+            "phase: bodies and article rules",
+            started.elapsed() - loaded,
+        ),
+    ];
+    profile.extend(rules.profile());
+    let mut directives = suppress::Directives::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for ((out, dirs), article) in per_article
+        .into_iter()
+        .zip(corpus.articles.iter().chain(corpus.disclaimers.iter()))
+    {
+        diagnostics.extend(out);
+        if !dirs.is_empty() {
+            directives.insert(article.file.name.clone(), (Arc::clone(&article.file), dirs));
+        }
+    }
 
     let mut corpus_out = Vec::new();
     rules.check_corpus(
@@ -192,7 +226,7 @@ fn run(
     );
     corpus_out.retain(|d| targets.contains(&d.file) || targets.involved(d));
     diagnostics.extend(corpus_out);
-    suppress::apply(&corpus, config, &mut diagnostics);
+    suppress::apply(directives, config, &mut diagnostics);
     diagnostics.sort_by(Diagnostic::sort_key_cmp);
     diagnostics.dedup();
 
@@ -216,6 +250,7 @@ fn run(
     Ok(Checked {
         corpus,
         outcome: Outcome {
+            profile,
             diagnostics,
             sources,
             files,

@@ -115,10 +115,8 @@ impl SourceFile {
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+    // match_indices on a char uses memchr.
+    text.match_indices('\n').map(|(i, _)| i + 1)
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::{Article, Corpus};
+use crate::content::markdown::Body;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
+use crate::source::SourceFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -22,8 +23,8 @@ enum Kind {
     Enable,
 }
 
-#[derive(Debug)]
-struct Directive {
+#[derive(Debug, Clone)]
+pub struct Directive {
     kind: Kind,
     /// Empty: every rule that may be silenced.
     rules: Vec<String>,
@@ -33,27 +34,35 @@ struct Directive {
     used: bool,
 }
 
-/// Apply the suppressions of every file with findings, and report bad or unused ones.
-pub fn apply(corpus: &Corpus, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+/// The suppression comments of each file that has any, gathered while its body was
+/// parsed (bodies do not outlive their rules).
+pub type Directives = HashMap<Arc<str>, (Arc<SourceFile>, Vec<Directive>)>;
+
+/// Apply the suppressions, and report bad or unused ones.
+pub fn apply(directives: Directives, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    if directives.is_empty() {
+        return;
+    }
     let mut by_file: HashMap<Arc<str>, Vec<Diagnostic>> = HashMap::new();
     for d in diagnostics.drain(..) {
         by_file.entry(d.file.clone()).or_default().push(d);
     }
     let mut out = Vec::new();
-    for article in corpus.articles.iter().chain(corpus.disclaimers.iter()) {
-        let mut mine = by_file.remove(article.name()).unwrap_or_default();
-        apply_to_article(article, config, &mut mine);
+    for (name, (file, dirs)) in directives {
+        let mut mine = by_file.remove(&name).unwrap_or_default();
+        apply_to_file(&file, dirs, config, &mut mine);
         out.extend(mine);
     }
     out.extend(by_file.into_values().flatten());
     *diagnostics = out;
 }
 
-fn apply_to_article(article: &Article, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
-    let mut directives = parse(article);
-    if directives.is_empty() {
-        return;
-    }
+fn apply_to_file(
+    file: &SourceFile,
+    mut directives: Vec<Directive>,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     diagnostics.retain(|d| {
         let safety = rules::find(d.rule).is_some_and(|r| r.meta.safety);
         if safety {
@@ -71,13 +80,13 @@ fn apply_to_article(article: &Article, config: &Config, diagnostics: &mut Vec<Di
     });
 
     for dir in &directives {
-        let span = article.file.span(dir.range.clone());
+        let span = file.span(dir.range.clone());
         let mut report = |rule: &'static str, message: String, help: &str| {
             if let Some(severity) = config.severity(rule) {
                 diagnostics.push(Diagnostic {
                     rule,
                     severity,
-                    file: article.file.name.clone(),
+                    file: file.name.clone(),
                     span,
                     message,
                     help: Some(help.to_string()),
@@ -123,11 +132,11 @@ fn apply_to_article(article: &Article, config: &Config, diagnostics: &mut Vec<Di
     }
 }
 
-fn parse(article: &Article) -> Vec<Directive> {
-    let file = &article.file;
+/// The suppression comments of one parsed body.
+pub fn parse(file: &SourceFile, body: &Body) -> Vec<Directive> {
     let last_line = file.line_count();
     let mut out: Vec<Directive> = Vec::new();
-    for html in article.body.html.iter().filter(|h| h.is_comment()) {
+    for html in body.html.iter().filter(|h| h.is_comment()) {
         let inner = html
             .literal
             .trim()

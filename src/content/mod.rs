@@ -60,6 +60,8 @@ pub struct Article {
     pub front_problem: Option<FrontMatterProblem>,
     /// The YAML region of the file (empty when there is none).
     pub front_range: Range<usize>,
+    /// The Markdown body's region of the file.
+    pub body_range: Range<usize>,
     pub front: YamlDoc,
     pub violations: Vec<Violation>,
     pub body: Body,
@@ -73,6 +75,7 @@ impl Article {
             unreadable: None,
             front_problem: None,
             front_range: 0..0,
+            body_range: 0..0,
             front: YamlDoc::default(),
             violations: Vec::new(),
             body: Body::default(),
@@ -192,6 +195,9 @@ pub struct Loader<'c> {
     /// Parsed files kept between runs (watch mode): a file whose size and modification
     /// time have not changed is not read again.
     pub cache: Option<&'c ArticleCache>,
+    /// Parse bodies while loading. Off for `check`, which parses each body just before
+    /// its rules run (`Loader::body_of`) and drops it after.
+    pub bodies: bool,
 }
 
 /// Parsed articles by path, with the size and modification time they were read at.
@@ -211,6 +217,7 @@ impl<'c> Loader<'c> {
             validators: Validators::new(),
             render: false,
             cache: None,
+            bodies: true,
         }
     }
 
@@ -371,7 +378,22 @@ impl<'c> Loader<'c> {
                 file.text.len()..file.text.len()
             }
         };
-        article.body = if self.render {
+        article.body_range = body_range;
+        // Disclaimers are few and their text is needed whole: always parsed now.
+        if self.bodies || kind == FileKind::Disclaimer {
+            article.body = self.body_of(&article);
+        }
+        article
+    }
+
+    /// Parse an article's body (and render its HTML when the loader renders).
+    pub fn body_of(&self, article: &Article) -> Body {
+        let file = &article.file;
+        let range = article.body_range.clone();
+        if article.unreadable.is_some() {
+            return Body::default();
+        }
+        if self.render {
             let media = article.front.value.get("media").and_then(Value::as_array);
             let links = render::LinkMap {
                 media: media
@@ -380,11 +402,10 @@ impl<'c> Loader<'c> {
                     .filter_map(|m| Some((m.get("id")?.as_str()?, m.get("src")?.as_str()?)))
                     .collect(),
             };
-            self.markdown.body_with_html(&file, body_range, &links)
+            self.markdown.body_with_html(file, range, &links)
         } else {
-            self.markdown.body(&file, body_range)
-        };
-        article
+            self.markdown.body(file, range)
+        }
     }
 }
 

@@ -76,7 +76,9 @@ pub fn load(file: &SourceFile, range: Range<usize>) -> Result<YamlDoc, YamlError
 
     // Parser::load recurses once per level, so depth is checked on the flat event
     // stream first, before anything recursive sees the document.
-    if let Some(span) = too_deep(text) {
+    if may_be_deep(text)
+        && let Some(span) = too_deep(text)
+    {
         return Err(YamlError {
             range: pos.range(&span),
             message: format!("front matter is nested more than {MAX_DEPTH} levels deep"),
@@ -168,6 +170,34 @@ impl Positions<'_> {
             help,
         }
     }
+}
+
+/// A cheap upper bound on nesting, from one byte scan. A block collection nested in
+/// another starts at a greater indentation, or after a `- ` or `? ` on the same line,
+/// or (a sequence under a mapping key) at the key's own indentation, at most once per
+/// level; a flow collection needs a `[` or `{`. So the depth is at most
+/// 2 * (deepest indentation + most `- `/`? ` on one line + 1) + the number of `[` and `{`.
+/// Real front matter scores about 20; only a document that could exceed the limit is
+/// given the exact (second-parse) check.
+fn may_be_deep(text: &str) -> bool {
+    let mut max_indent = 0usize;
+    let mut max_markers = 0usize;
+    let mut flow = 0usize;
+    for line in text.as_bytes().split(|&b| b == b'\n') {
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        max_indent = max_indent.max(indent);
+        let markers = line
+            .windows(2)
+            .filter(|w| (w[0] == b'-' || w[0] == b'?') && (w[1] == b' ' || w[1] == b'\t'))
+            .count()
+            + usize::from(line.last().is_some_and(|&b| b == b'-' || b == b'?'));
+        max_markers = max_markers.max(markers);
+        flow += line.iter().filter(|&&b| b == b'[' || b == b'{').count();
+        if 2 * (max_indent + max_markers + 1) + flow > MAX_DEPTH {
+            return true;
+        }
+    }
+    false
 }
 
 /// The span of the first node nested deeper than `MAX_DEPTH`, if any. A syntax
@@ -317,6 +347,11 @@ mod tests {
                 .collect();
             format!("a:\n{items}")
         };
+        assert!(!may_be_deep(
+            "id: a\nreviewers:\n  - name: X\n    role: GP\ntopics: [a, b]\n"
+        ));
+        assert!(may_be_deep(&nested(40)));
+        assert!(may_be_deep(&format!("a: {}", "- ".repeat(40))));
         let err = load_text(&nested(5_000)).1.unwrap_err();
         assert!(err.message.contains("nested"), "{}", err.message);
         assert!(load_text(&nested(10)).1.is_ok());

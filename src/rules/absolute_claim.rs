@@ -54,7 +54,7 @@ fn negated(text: &str, at: usize) -> bool {
 
 impl Check for AbsoluteClaim {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for block in &cx.article.body.blocks {
+        for block in &cx.body.blocks {
             for caps in self.words.captures_iter(&block.text) {
                 let m = caps.get(1).expect("the phrase group");
                 if negated(&block.text, m.start()) {

@@ -56,7 +56,7 @@ impl Check for BrokenLink {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         let corpus = cx.corpus;
-        for link in &a.body.links {
+        for link in &cx.body.links {
             if let Some(id) = link.url.strip_prefix("article:") {
                 match resolve(corpus, a, id) {
                     Target::Ok => {}

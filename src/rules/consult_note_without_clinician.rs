@@ -37,13 +37,7 @@ struct ConsultNoteWithoutClinician {
 
 impl Check for ConsultNoteWithoutClinician {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for callout in cx
-            .article
-            .body
-            .callouts
-            .iter()
-            .filter(|c| c.kind == "CONSULT")
-        {
+        for callout in cx.body.callouts.iter().filter(|c| c.kind == "CONSULT") {
             if self.clinicians.is_match(&callout.text) {
                 continue;
             }

@@ -27,6 +27,9 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 struct DanglingMedia {
+    /// The words every such phrase contains; most paragraphs have none, and the full
+    /// pattern runs only on those that do.
+    anchor: Regex,
     pattern: Regex,
     video: Regex,
 }
@@ -42,7 +45,13 @@ impl DanglingMedia {
         ))
         .expect("media pattern compiles");
         let video = Regex::new(&format!("(?i)^(?:{VIDEO})$")).expect("video nouns compile");
-        DanglingMedia { pattern, video }
+        let anchor = Regex::new(r"(?i)(?-u:\b)(?:above|below|here|opposite|shown|pictured|illustrated|demonstrated)(?-u:\b)")
+            .expect("anchor words compile");
+        DanglingMedia {
+            anchor,
+            pattern,
+            video,
+        }
     }
 }
 
@@ -56,10 +65,15 @@ impl Check for DanglingMedia {
                     .any(|e| e.get("kind").and_then(|k| k.as_str()) == Some(kind))
             })
         };
-        let body_images = a.body.links.iter().any(|l| l.image);
+        let body_images = cx.body.links.iter().any(|l| l.image);
         let has_video = has_kind("video");
         let has_image = has_kind("image") || body_images;
-        for block in &a.body.blocks {
+        for block in cx
+            .body
+            .blocks
+            .iter()
+            .filter(|b| self.anchor.is_match(&b.text))
+        {
             for caps in self.pattern.captures_iter(&block.text) {
                 let m = caps.get(0).expect("whole match");
                 let noun = caps

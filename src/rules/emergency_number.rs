@@ -38,17 +38,30 @@ pub static RULE: RuleDef = RuleDef {
             .map(|n| regex::escape(n))
             .collect::<Vec<_>>()
             .join("|");
-        // A number on its own: not part of a longer number such as 1,000 or 0111.
-        let pattern = Regex::new(&format!(
-            r"(?:^|[^\d,.\-/])({alternation})(?:$|[^\d,\-/]|[.,](?:\s|$))"
-        ))
-        .expect("emergency numbers compile");
+        // Plain literals, so the search is a fast multi-literal scan; whether a match
+        // stands on its own is decided by `alone`.
+        let pattern = Regex::new(&format!("(?:{alternation})")).expect("emergency numbers compile");
         Box::new(EmergencyNumber { pattern })
     },
 };
 
 struct EmergencyNumber {
     pattern: Regex,
+}
+
+/// A number on its own, not part of a longer one such as 1,000, 0111 or 24/7/365.
+fn alone(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let joins = |c: u8| c.is_ascii_digit() || matches!(c, b',' | b'.' | b'-' | b'/');
+    let before_ok = start == 0 || !joins(b[start - 1]);
+    let after_ok = match b.get(end) {
+        None => true,
+        Some(c) if c.is_ascii_digit() || matches!(c, b'-' | b'/') => false,
+        // A full stop or comma after it ends the sentence or clause, unless a digit follows.
+        Some(b'.' | b',') => b.get(end + 1).is_none_or(|c| !c.is_ascii_digit()),
+        Some(_) => true,
+    };
+    before_ok && after_ok
 }
 
 impl Check for EmergencyNumber {
@@ -58,12 +71,11 @@ impl Check for EmergencyNumber {
         let Some(allowed) = cx.config.emergency_numbers(locale) else {
             return;
         };
-        for block in &a.body.blocks {
-            let mut at = 0;
-            while let Some(caps) = self.pattern.captures_at(&block.text, at) {
-                let m = caps.get(1).expect("the number group");
-                at = m.end();
-                if allowed.iter().any(|n| n == m.as_str()) {
+        for block in &cx.body.blocks {
+            for m in self.pattern.find_iter(&block.text) {
+                if !alone(&block.text, m.start(), m.end())
+                    || allowed.iter().any(|n| n == m.as_str())
+                {
                     continue;
                 }
                 sink.report(
@@ -73,5 +85,22 @@ impl Check for EmergencyNumber {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alone;
+
+    // 911 on its own is a number; inside 1,911 or 9111 or 911.5 it is not.
+    #[test]
+    fn numbers_on_their_own() {
+        let t = "dial 911. or 1,911 or 9111 or 911.5 or (911)";
+        let at = |n: usize| t.match_indices("911").nth(n).unwrap().0;
+        assert!(alone(t, at(0), at(0) + 3));
+        assert!(!alone(t, at(1), at(1) + 3));
+        assert!(!alone(t, at(2), at(2) + 3));
+        assert!(!alone(t, at(3), at(3) + 3));
+        assert!(alone(t, at(4), at(4) + 3));
     }
 }

@@ -28,7 +28,7 @@ struct EmptySection;
 
 impl Check for EmptySection {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for h in cx.article.body.headings.iter().filter(|h| !h.has_content) {
+        for h in cx.body.headings.iter().filter(|h| !h.has_content) {
             sink.report(
                 h.range.clone(),
                 format!("the section \"{}\" has nothing under it", h.text.trim()),

@@ -26,7 +26,7 @@ struct MissingAltText;
 
 impl Check for MissingAltText {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for link in cx.article.body.links.iter().filter(|l| l.image) {
+        for link in cx.body.links.iter().filter(|l| l.image) {
             if link.text.trim().is_empty() {
                 sink.report(
                     link.range.clone(),

@@ -57,11 +57,11 @@ impl Check for MissingConsultNote {
         else {
             return;
         };
-        if a.body.callouts.iter().any(|c| c.kind == "CONSULT") {
+        if cx.body.callouts.iter().any(|c| c.kind == "CONSULT") {
             return;
         }
         let why = req.describe();
-        let inline = a
+        let inline = cx
             .body
             .blocks
             .iter()
@@ -83,7 +83,7 @@ impl Check for MissingConsultNote {
                 );
             }
             None => sink.report(
-                title_range(a),
+                title_range(a, cx.body),
                 format!("{why} need a `[!CONSULT]` callout that says when and whom to ask, and this article has none"),
                 Some("add a callout such as:\n> [!CONSULT]\n> Ask your GP or midwife if the pain does not ease within a week.".to_string()),
             ),
@@ -92,13 +92,15 @@ impl Check for MissingConsultNote {
 }
 
 /// Where an absence in the body is reported: the first heading, else the body's start.
-pub fn title_range(a: &crate::content::Article) -> std::ops::Range<usize> {
-    a.body
-        .headings
+pub fn title_range(
+    a: &crate::content::Article,
+    body: &crate::content::markdown::Body,
+) -> std::ops::Range<usize> {
+    body.headings
         .first()
         .map(|h| h.range.clone())
         .unwrap_or_else(|| {
-            let line = a.file.line_of(a.body.range.start);
+            let line = a.file.line_of(body.range.start);
             a.file.line_range(line)
         })
 }

@@ -51,7 +51,7 @@ impl Check for MissingCallout {
             }
         }
         for (kind, why) in wanted {
-            if a.body.callouts.iter().any(|c| c.kind == kind) {
+            if cx.body.callouts.iter().any(|c| c.kind == kind) {
                 continue;
             }
             let example = if kind == "URGENT" {
@@ -60,7 +60,7 @@ impl Check for MissingCallout {
                 "> [!KIND]\n> <the text>"
             };
             sink.report(
-                title_range(a),
+                title_range(a, cx.body),
                 format!("{why} need a `[!{kind}]` callout, and this article has none"),
                 Some(format!(
                     "add a callout such as:\n{}",

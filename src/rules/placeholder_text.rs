@@ -61,7 +61,7 @@ impl Check for PlaceholderText {
                 );
             }
         }
-        for block in &a.body.blocks {
+        for block in &cx.body.blocks {
             for m in self.pattern.find_iter(&block.text) {
                 sink.report(
                     block.source_range(m.range()),

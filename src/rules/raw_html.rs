@@ -26,7 +26,7 @@ struct RawHtml;
 
 impl Check for RawHtml {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for html in cx.article.body.html.iter().filter(|h| !h.is_comment()) {
+        for html in cx.body.html.iter().filter(|h| !h.is_comment()) {
             let shown: String = html.literal.trim().chars().take(40).collect();
             sink.report(
                 html.range.clone(),

@@ -34,13 +34,13 @@ impl Check for Readability {
         if !matches!(a.audience(), Some(Audience::Patient | Audience::Caregiver)) {
             return;
         }
-        let Some(s) = crate::readability::scores(&a.body) else {
+        let Some(s) = crate::readability::scores(cx.body) else {
             return;
         };
         let limit = cx.config.policy.readability_max_grade;
         if s.words >= 100 && s.flesch_kincaid_grade > limit {
             sink.report(
-                title_range(a),
+                title_range(a, cx.body),
                 format!(
                     "reading grade {:.1} (Flesch-Kincaid), SMOG {:.1}; the limit for {} articles is {limit:.1}",
                     s.flesch_kincaid_grade,

@@ -26,18 +26,54 @@ pub static RULE: RuleDef = RuleDef {
 
 struct UnbalancedBrackets;
 
+/// The bytes that can start a bracket or quote: ( ) [ ] " and 0xE2 (curly quotes).
+static INTERESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'(' as usize] = true;
+    t[b')' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t[b'"' as usize] = true;
+    t[0xe2] = true;
+    t
+};
+
 /// Offsets of the brackets and quotes that do not pair up in `text`.
 pub fn unbalanced(text: &str) -> Vec<(usize, char)> {
     let mut stack: Vec<(usize, char)> = Vec::new();
     let mut bad = Vec::new();
-    let mut straight_quotes = Vec::new();
-    let mut prev: Vec<char> = Vec::new();
-    for (i, c) in text.char_indices() {
+    let mut straight_quotes = 0usize;
+    let mut last_quote = 0;
+    // Only ASCII brackets and quotes and the curly quotes (E2 80 9C / 9D) matter, so
+    // the bytes are scanned and only those are turned into characters.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|&b| INTERESTING[b as usize]) {
+        i += skip;
+        let b = bytes[i];
+        let c = match b {
+            b'(' | b')' | b'[' | b']' | b'"' => b as char,
+            0xe2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0x9c | 0x9d)) =>
+            {
+                if bytes[i + 2] == 0x9c {
+                    '“'
+                } else {
+                    '”'
+                }
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let at = i;
+        i += c.len_utf8();
+        let i = at;
         match c {
             '(' | '[' | '“' => stack.push((i, c)),
             ')' | ']' | '”' => {
-                if c == ')' && is_enumerator(&prev) {
-                    prev.push(c);
+                if c == ')' && is_enumerator(&text[..i]) {
                     continue;
                 }
                 let open = match c {
@@ -54,47 +90,41 @@ pub fn unbalanced(text: &str) -> Vec<(usize, char)> {
                     None => bad.push((i, c)),
                 }
             }
-            '"' => straight_quotes.push(i),
+            '"' => {
+                straight_quotes += 1;
+                last_quote = i;
+            }
             _ => {}
         }
-        prev.push(c);
     }
     bad.extend(stack);
-    if straight_quotes.len() % 2 == 1 {
-        bad.push((*straight_quotes.last().expect("odd means one"), '"'));
+    if straight_quotes % 2 == 1 {
+        bad.push((last_quote, '"'));
     }
     bad.sort();
     bad
 }
 
 /// `a)`, `1)`, `ii)` at the start of the text or after white space, or a smiley `:)`.
-fn is_enumerator(prev: &[char]) -> bool {
-    if prev.last() == Some(&':') || prev.last() == Some(&';') {
+fn is_enumerator(before: &str) -> bool {
+    if before.ends_with([':', ';']) {
         return true;
     }
-    let word: Vec<char> = prev
-        .iter()
-        .rev()
-        .take_while(|c| !c.is_whitespace())
-        .copied()
-        .collect();
-    let before_word = prev.len() - word.len();
-    let starts_clean = before_word == 0 || prev[before_word - 1].is_whitespace();
-    starts_clean
-        && !word.is_empty()
+    let word_start = before
+        .rfind(char::is_whitespace)
+        .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
+    let word = &before[word_start..];
+    !word.is_empty()
         && word.len() <= 3
-        && word
-            .iter()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
-        && (word.iter().all(|c| c.is_ascii_digit())
-            || word.len() == 1
-            || word.iter().all(|c| "ivx".contains(*c)))
+        && (word.bytes().all(|b| b.is_ascii_digit())
+            || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_lowercase()))
+            || word.bytes().all(|b| b"ivx".contains(&b)))
 }
 
 impl Check for UnbalancedBrackets {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         for block in cx
-            .article
             .body
             .blocks
             .iter()

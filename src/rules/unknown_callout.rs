@@ -27,7 +27,7 @@ struct UnknownCallout;
 
 impl Check for UnknownCallout {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for c in &cx.article.body.callouts {
+        for c in &cx.body.callouts {
             if CALLOUT_KINDS.contains(&c.kind.as_str()) {
                 continue;
             }

@@ -42,7 +42,7 @@ pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
 impl Check for UnsafeLink {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
-        for link in &a.body.links {
+        for link in &cx.body.links {
             if let Some(scheme) = unsafe_scheme(&link.url) {
                 sink.report(
                     link.range.clone(),
