@@ -412,3 +412,60 @@ fn content_rel_matches(config: &Config, name: &str, wanted: &Path, content: &Pat
 fn canonical(p: &Path) -> Result<PathBuf, RunError> {
     std::fs::canonicalize(p).map_err(|e| RunError::Usage(format!("{}: {e}", p.display())))
 }
+
+/// Check one file given as bytes, in memory, as a corpus of its own plus the config's
+/// policy: what the fuzz targets and property tests drive. Never panics on any input.
+pub fn check_bytes(
+    config: &Config,
+    name: &str,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> (Arc<SourceFile>, Vec<Diagnostic>) {
+    let mut loader = Loader::new(config);
+    loader.render = true;
+    let (text, unreadable) = match std::str::from_utf8(bytes) {
+        Ok(t) if !t.contains('\0') => (t.to_string(), None),
+        Ok(_) => (String::new(), Some(crate::content::Unreadable::Binary)),
+        Err(e) => (
+            String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+            Some(crate::content::Unreadable::NotUtf8 {
+                line: 1,
+                offset: e.valid_up_to(),
+            }),
+        ),
+    };
+    let file = SourceFile::new(PathBuf::from(name), name.into(), text);
+    let mut article = loader.parse(file, FileKind::Article);
+    if unreadable.is_some() {
+        article.body = Default::default();
+        article.unreadable = unreadable;
+    }
+    let corpus = Corpus::single(article);
+    let article = &corpus.articles[0];
+    let rules = ActiveRules::new(config);
+    let mut out = Vec::new();
+    let cx = ArticleContext {
+        article,
+        body: &article.body,
+        corpus: &corpus,
+        config,
+        today,
+    };
+    rules.check_article(&cx, false, &mut out);
+    rules.check_corpus(
+        &CorpusContext {
+            corpus: &corpus,
+            config,
+            today,
+        },
+        &mut out,
+    );
+    let mut directives = suppress::Directives::new();
+    let dirs = suppress::parse(&article.file, &article.body);
+    if !dirs.is_empty() {
+        directives.insert(article.file.name.clone(), (Arc::clone(&article.file), dirs));
+    }
+    suppress::apply(directives, config, &mut out);
+    out.sort_by(Diagnostic::sort_key_cmp);
+    (Arc::clone(&article.file), out)
+}

@@ -82,8 +82,13 @@ fn compile(schema: &Value) -> Validator {
 }
 
 fn violations(validator: &Validator, doc: &YamlDoc, fallback: &Range<usize>) -> Vec<Violation> {
-    validator
-        .iter_errors(&doc.value)
+    // At most 100 are explained; the rest are only counted, so a million-item list of
+    // wrong values costs time in proportion but no memory.
+    let limit = crate::rules::MAX_PER_RULE_PER_FILE;
+    let mut errors = validator.iter_errors(&doc.value);
+    let mut out: Vec<Violation> = errors
+        .by_ref()
+        .take(limit)
         .map(|e| {
             let pointer = e.instance_path().as_str().to_string();
             let schema_path = e.schema_path().as_str().to_string();
@@ -96,7 +101,16 @@ fn violations(validator: &Validator, doc: &YamlDoc, fallback: &Range<usize>) -> 
                 fallback,
             )
         })
-        .collect()
+        .collect();
+    let more = errors.count();
+    if more > 0 {
+        out.push(Violation {
+            range: fallback.clone(),
+            message: format!("{more} more schema violations in this front matter are not shown"),
+            help: Some("fix the ones above and check again".into()),
+        });
+    }
+    out
 }
 
 /// `next_review` must come after `last_reviewed`: a rule JSON Schema cannot say.

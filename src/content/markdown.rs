@@ -67,7 +67,8 @@ impl Markdown {
             },
         };
         builder.walk_blocks(root, Context::default());
-        if let Some(links) = links {
+        // Too deep to publish: the rule says so, and the HTML is not rendered.
+        if let Some(links) = links.filter(|_| builder.body.too_deep.is_none()) {
             let mut rendered = Rendered::default();
             render::rewrite_links(root, links, &mut rendered);
             let range_of = |n: &AstNode<'_>| builder.range(n.data().sourcepos);
@@ -90,7 +91,13 @@ pub struct Body {
     pub blocks: Vec<TextBlock>,
     /// The HTML, when the body was parsed for publishing.
     pub rendered: Option<Rendered>,
+    /// Where the body first nests deeper than `MAX_NESTING` (nothing deeper is read).
+    pub too_deep: Option<Range<usize>>,
 }
+
+/// Block quotes, lists and inline markup nested deeper than this are not walked: no
+/// real article comes near it, and a hostile one would otherwise exhaust the stack.
+pub const MAX_NESTING: usize = 100;
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -186,6 +193,7 @@ impl TextBlock {
 struct Context {
     callout: Option<usize>,
     in_list: bool,
+    depth: usize,
 }
 
 struct Builder<'f> {
@@ -211,6 +219,14 @@ impl Builder<'_> {
     }
 
     fn walk_blocks<'a>(&mut self, node: &'a AstNode<'a>, cx: Context) {
+        if cx.depth > MAX_NESTING {
+            self.mark_too_deep(node);
+            return;
+        }
+        let cx = Context {
+            depth: cx.depth + 1,
+            ..cx
+        };
         let children: Vec<_> = node.children().collect();
         for (i, child) in children.iter().enumerate() {
             let data = child.data();
@@ -310,14 +326,30 @@ impl Builder<'_> {
             links: 0,
             only_links: true,
         };
-        self.inline(node, &mut block, false);
+        self.inline(node, &mut block, false, cx.depth);
         if block.links == 0 {
             block.only_links = false;
         }
         block
     }
 
-    fn inline<'a>(&mut self, node: &'a AstNode<'a>, block: &mut TextBlock, in_link: bool) {
+    fn mark_too_deep<'a>(&mut self, node: &'a AstNode<'a>) {
+        if self.body.too_deep.is_none() {
+            self.body.too_deep = Some(self.range(node.data().sourcepos));
+        }
+    }
+
+    fn inline<'a>(
+        &mut self,
+        node: &'a AstNode<'a>,
+        block: &mut TextBlock,
+        in_link: bool,
+        depth: usize,
+    ) {
+        if depth > MAX_NESTING {
+            self.mark_too_deep(node);
+            return;
+        }
         for child in node.children() {
             // Borrowed, not cloned: a corpus has millions of text nodes.
             let data = child.data();
@@ -349,7 +381,7 @@ impl Builder<'_> {
                     drop(data);
                     let start = block.text.len();
                     block.links += 1;
-                    self.inline(child, block, true);
+                    self.inline(child, block, true, depth + 1);
                     self.body.links.push(Link {
                         url,
                         text: block.text[start..].to_string(),
@@ -365,7 +397,7 @@ impl Builder<'_> {
                 NodeValue::FootnoteReference(_) => {}
                 _ => {
                     drop(data);
-                    self.inline(child, block, in_link);
+                    self.inline(child, block, in_link, depth + 1);
                 }
             }
         }

@@ -38,9 +38,18 @@ pub enum FileKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreadable {
     Io(String),
-    TooLarge { bytes: u64, limit: u64 },
+    /// A symbolic link: never followed, so nothing outside the content folder is read
+    /// and a link loop cannot hang the walk.
+    Link(String),
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     Binary,
-    NotUtf8 { line: usize, offset: usize },
+    NotUtf8 {
+        line: usize,
+        offset: usize,
+    },
 }
 
 /// What went wrong with the front matter before the schema could look at it.
@@ -167,6 +176,20 @@ pub struct Corpus {
 }
 
 impl Corpus {
+    /// A corpus of one article (fuzzing and property tests).
+    pub fn single(article: Article) -> Corpus {
+        let mut ids = HashMap::new();
+        if let Some(id) = article.id() {
+            ids.insert(id.to_string(), vec![0]);
+        }
+        Corpus {
+            articles: vec![Arc::new(article)],
+            disclaimers: Vec::new(),
+            ids,
+            disclaimer_ids: HashMap::new(),
+        }
+    }
+
     /// Indexes of the articles that carry `id`.
     pub fn articles_with_id(&self, id: &str) -> &[usize] {
         self.ids.get(id).map(Vec::as_slice).unwrap_or(&[])
@@ -338,6 +361,17 @@ impl<'c> Loader<'c> {
     /// Read and parse one file. Never fails: problems become part of the article.
     pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
         let name = self.name_of(&path);
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && meta.file_type().is_symlink()
+        {
+            let target = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            let mut article =
+                Article::empty(Arc::new(SourceFile::new(path, name, String::new())), kind);
+            article.unreadable = Some(Unreadable::Link(target));
+            return article;
+        }
         match read_text(&path, self.config.max_file_bytes) {
             Ok(text) => self.parse(SourceFile::new(path, name, text), kind),
             Err((unreadable, text)) => {

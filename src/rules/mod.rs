@@ -25,6 +25,7 @@ mod missing_callout;
 mod missing_consult_note;
 mod missing_disclaimer;
 mod missing_urgent_help;
+mod nesting_too_deep;
 mod placeholder_text;
 mod raw_html;
 mod readability;
@@ -121,6 +122,7 @@ pub static RULES: &[&RuleDef] = &[
     &empty_section::RULE,
     &placeholder_text::RULE,
     &raw_html::RULE,
+    &nesting_too_deep::RULE,
     &unsafe_link::RULE,
     &absolute_claim::RULE,
     &unbalanced_brackets::RULE,
@@ -245,6 +247,31 @@ fn make(
     }
 }
 
+/// At most this many findings of one rule in one file are kept; the rest are counted.
+/// A hostile file (a million-item list of unknown topics) cannot fill memory, and a
+/// person could not read more anyway.
+pub const MAX_PER_RULE_PER_FILE: usize = 100;
+
+fn cap(out: &mut Vec<Diagnostic>, before: usize, rule: &'static str, article: &Article) {
+    let found = out.len() - before;
+    // One over is allowed: a rule may end with its own "N more" line (the schema rule).
+    if found <= MAX_PER_RULE_PER_FILE + 1 {
+        return;
+    }
+    out.truncate(before + MAX_PER_RULE_PER_FILE);
+    let last = out[out.len() - 1].clone();
+    out.push(Diagnostic {
+        message: format!(
+            "{} more `{rule}` findings in this file are not shown",
+            found - MAX_PER_RULE_PER_FILE
+        ),
+        help: Some("fix the ones above and check again".to_string()),
+        refs: Vec::new(),
+        span: article.file.span(last.span.start..last.span.start),
+        ..last
+    });
+}
+
 /// The rules of one run, built for its config, with their severities.
 pub struct ActiveRules {
     pub rules: Vec<(&'static RuleMeta, Severity, Box<dyn Check>)>,
@@ -312,7 +339,9 @@ impl ActiveRules {
                 article: cx.article,
                 out,
             };
+            let before = sink.out.len();
             check.article(cx, &mut sink);
+            cap(out, before, meta.name, cx.article);
             if let (Some(spent), Some(t)) = (&self.spent, started) {
                 spent[i].fetch_add(
                     t.elapsed().as_nanos() as u64,

@@ -110,10 +110,20 @@ fn is_enumerator(before: &str) -> bool {
     if before.ends_with([':', ';']) {
         return true;
     }
-    let word_start = before
-        .rfind(char::is_whitespace)
-        .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
-        .unwrap_or(0);
+    // An enumerator is at most three characters after white space: look back no
+    // further (a whole-prefix search here made a line of brackets quadratic).
+    let mut from = before.len().saturating_sub(5);
+    while !before.is_char_boundary(from) {
+        from -= 1;
+    }
+    let whole = from == 0;
+    let before = &before[from..];
+    let word_start = match before.rfind(char::is_whitespace) {
+        Some(i) => i + before[i..].chars().next().map_or(1, char::len_utf8),
+        // No white space in the window: an enumerator only if the text starts there.
+        None if whole => 0,
+        None => return false,
+    };
     let word = &before[word_start..];
     !word.is_empty()
         && word.len() <= 3

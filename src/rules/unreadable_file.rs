@@ -13,8 +13,8 @@ pub static RULE: RuleDef = RuleDef {
         summary: "a content file that cannot be read as UTF-8 text",
         docs: Docs {
             what: "A `.md` file in the content folder that cannot be read: it is not UTF-8, \
-                   holds binary data, is larger than `max_file_bytes`, or the system refused to \
-                   read it.",
+                   holds binary data, is larger than `max_file_bytes`, is a symbolic link (never \
+                   followed), or the system refused to read it.",
             why: "Nothing in such a file can be checked or published, so a patient-facing \
                   article could silently go missing from the bundle.",
             bad: "a file saved as Windows-1252, where `é` is the single byte 0xE9",
@@ -34,6 +34,15 @@ impl Check for UnreadableFile {
         let file = &cx.article.file;
         match why {
             Unreadable::Io(e) => sink.report(0..0, format!("cannot read this file: {e}"), None),
+            Unreadable::Link(target) => sink.report(
+                0..0,
+                format!("this is a symbolic link (to {target}); links are not followed"),
+                Some(
+                    "put the article itself in the content folder: a link may point outside it, \
+                     or in a loop"
+                        .to_string(),
+                ),
+            ),
             Unreadable::TooLarge { bytes, limit } => sink.report(
                 0..0,
                 format!("this file is {bytes} bytes, over the limit of {limit} bytes"),
