@@ -174,9 +174,13 @@ fn run(
                 return (out, Vec::new());
             }
             // The body is parsed here, just before its rules, unless the loader kept it.
+            // Another file's body matters to the files reported on only if it links to
+            // one of them; otherwise its corpus-scope rules see front matter alone.
             let parsed;
             let body = if loader.bodies || article.kind == FileKind::Disclaimer {
                 &article.body
+            } else if !mine && !targets.linked_from(&article.file.text) {
+                &EMPTY_BODY
             } else {
                 parsed = loader.body_of(article);
                 &parsed
@@ -296,6 +300,8 @@ fn check_policy_disclaimers(config: &Config, corpus: &Corpus) -> Result<(), RunE
     Ok(())
 }
 
+static EMPTY_BODY: crate::content::markdown::Body = crate::content::markdown::Body::EMPTY;
+
 /// The files a run reports on.
 struct Targets {
     /// None: every file.
@@ -383,6 +389,22 @@ impl Targets {
         self.names.as_ref().is_none_or(|n| n.contains(name))
     }
 
+    /// Whether a file's text links to one of the reported files' ids.
+    fn linked_from(&self, text: &str) -> bool {
+        let mut rest = text;
+        while let Some(i) = rest.find("article:") {
+            rest = &rest[i + "article:".len()..];
+            let id: &str = rest
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .next()
+                .unwrap_or("");
+            if self.ids.contains(id) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Reporting on some files only.
     fn partial(&self) -> bool {
         self.names.is_some()
@@ -413,59 +435,87 @@ fn canonical(p: &Path) -> Result<PathBuf, RunError> {
     std::fs::canonicalize(p).map_err(|e| RunError::Usage(format!("{}: {e}", p.display())))
 }
 
-/// Check one file given as bytes, in memory, as a corpus of its own plus the config's
-/// policy: what the fuzz targets and property tests drive. Never panics on any input.
+/// Checks single files held in memory, with the schema and every rule's patterns
+/// compiled once: what the fuzz targets and property tests drive.
+pub struct Checker<'c> {
+    config: &'c Config,
+    loader: Loader<'c>,
+    rules: ActiveRules,
+}
+
+impl<'c> Checker<'c> {
+    pub fn new(config: &'c Config) -> Checker<'c> {
+        let mut loader = Loader::new(config);
+        loader.render = true;
+        Checker {
+            config,
+            loader,
+            rules: ActiveRules::new(config),
+        }
+    }
+
+    /// Check one file given as bytes, as a corpus of its own under the config's policy.
+    /// Never panics on any input.
+    pub fn check_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        today: NaiveDate,
+    ) -> (Arc<SourceFile>, Vec<Diagnostic>) {
+        let config = self.config;
+        let (text, unreadable) = match std::str::from_utf8(bytes) {
+            Ok(t) if !t.contains('\0') => (t.to_string(), None),
+            Ok(_) => (String::new(), Some(crate::content::Unreadable::Binary)),
+            Err(e) => (
+                String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+                Some(crate::content::Unreadable::NotUtf8 {
+                    line: 1,
+                    offset: e.valid_up_to(),
+                }),
+            ),
+        };
+        let file = SourceFile::new(PathBuf::from(name), name.into(), text);
+        let mut article = self.loader.parse(file, FileKind::Article);
+        if unreadable.is_some() {
+            article.body = Default::default();
+            article.unreadable = unreadable;
+        }
+        let corpus = Corpus::single(article);
+        let article = &corpus.articles[0];
+        let mut out = Vec::new();
+        let cx = ArticleContext {
+            article,
+            body: &article.body,
+            corpus: &corpus,
+            config,
+            today,
+        };
+        self.rules.check_article(&cx, false, &mut out);
+        self.rules.check_corpus(
+            &CorpusContext {
+                corpus: &corpus,
+                config,
+                today,
+            },
+            &mut out,
+        );
+        let mut directives = suppress::Directives::new();
+        let dirs = suppress::parse(&article.file, &article.body);
+        if !dirs.is_empty() {
+            directives.insert(article.file.name.clone(), (Arc::clone(&article.file), dirs));
+        }
+        suppress::apply(directives, config, &mut out);
+        out.sort_by(Diagnostic::sort_key_cmp);
+        (Arc::clone(&article.file), out)
+    }
+}
+
+/// `Checker::check_bytes` for a single call.
 pub fn check_bytes(
     config: &Config,
     name: &str,
     bytes: &[u8],
     today: NaiveDate,
 ) -> (Arc<SourceFile>, Vec<Diagnostic>) {
-    let mut loader = Loader::new(config);
-    loader.render = true;
-    let (text, unreadable) = match std::str::from_utf8(bytes) {
-        Ok(t) if !t.contains('\0') => (t.to_string(), None),
-        Ok(_) => (String::new(), Some(crate::content::Unreadable::Binary)),
-        Err(e) => (
-            String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
-            Some(crate::content::Unreadable::NotUtf8 {
-                line: 1,
-                offset: e.valid_up_to(),
-            }),
-        ),
-    };
-    let file = SourceFile::new(PathBuf::from(name), name.into(), text);
-    let mut article = loader.parse(file, FileKind::Article);
-    if unreadable.is_some() {
-        article.body = Default::default();
-        article.unreadable = unreadable;
-    }
-    let corpus = Corpus::single(article);
-    let article = &corpus.articles[0];
-    let rules = ActiveRules::new(config);
-    let mut out = Vec::new();
-    let cx = ArticleContext {
-        article,
-        body: &article.body,
-        corpus: &corpus,
-        config,
-        today,
-    };
-    rules.check_article(&cx, false, &mut out);
-    rules.check_corpus(
-        &CorpusContext {
-            corpus: &corpus,
-            config,
-            today,
-        },
-        &mut out,
-    );
-    let mut directives = suppress::Directives::new();
-    let dirs = suppress::parse(&article.file, &article.body);
-    if !dirs.is_empty() {
-        directives.insert(article.file.name.clone(), (Arc::clone(&article.file), dirs));
-    }
-    suppress::apply(directives, config, &mut out);
-    out.sort_by(Diagnostic::sort_key_cmp);
-    (Arc::clone(&article.file), out)
+    Checker::new(config).check_bytes(name, bytes, today)
 }

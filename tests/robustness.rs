@@ -457,6 +457,30 @@ fn nothing_is_lost() {
     );
 }
 
+// Every input the fuzzers or this suite ever found troublesome stays a regression
+// fixture: each must get an answer, quickly, with every position inside the file.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = common::fixtures().join("fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let start = Instant::now();
+        let (file, diags) =
+            healthpress::check::check_bytes(&config(), "fuzz.md", &bytes, common::today());
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{} took {:?}",
+            path.display(),
+            start.elapsed()
+        );
+        positions_are_inside(file.line_count(), &diags);
+        n += 1;
+    }
+    assert!(n >= 3, "the fixtures are missing");
+}
+
 fn config() -> healthpress::config::Config {
     healthpress::config::Config::load(&common::repo().join("healthpress.toml")).unwrap()
 }

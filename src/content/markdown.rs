@@ -95,6 +95,20 @@ pub struct Body {
     pub too_deep: Option<Range<usize>>,
 }
 
+impl Body {
+    /// A body with nothing in it (for files whose body no rule needs).
+    pub const EMPTY: Body = Body {
+        range: 0..0,
+        headings: Vec::new(),
+        callouts: Vec::new(),
+        links: Vec::new(),
+        html: Vec::new(),
+        blocks: Vec::new(),
+        rendered: None,
+        too_deep: None,
+    };
+}
+
 /// Block quotes, lists and inline markup nested deeper than this are not walked: no
 /// real article comes near it, and a hostile one would otherwise exhaust the stack.
 pub const MAX_NESTING: usize = 100;
