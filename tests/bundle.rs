@@ -9,13 +9,12 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use sha2::{Digest, Sha256};
 
-use common::repo_project;
+use common::{edit, repo_project};
 
+/// The binary with a fixed build time, so bundles are reproducible.
 fn healthpress(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("healthpress").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1764000000");
+    let mut cmd = common::healthpress(dir);
+    cmd.env("SOURCE_DATE_EPOCH", "1764000000");
     cmd
 }
 
@@ -127,12 +126,6 @@ fn unlink(root: &Path, id: &str) {
             healthpress(root).args(["sign-off", &rel]).assert().code(0);
         }
     }
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
 // The repository's content builds into dist/1.0.0, valid against the schemas, with

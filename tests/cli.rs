@@ -5,19 +5,7 @@ mod common;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::repo_project;
-
-fn healthpress(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("healthpress").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn edit(path: &std::path::Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
+use common::{edit, healthpress, repo_project};
 
 const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
 

@@ -8,22 +8,9 @@ use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::repo_project;
-
-fn healthpress(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("healthpress").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
+use common::{edit, healthpress, repo_project};
 
 const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
 

@@ -1,6 +1,5 @@
 //! `review-due-soon`: `next_review` is within the configured window.
 
-use crate::content::model::Status;
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
@@ -27,10 +26,7 @@ struct ReviewDueSoon;
 impl Check for ReviewDueSoon {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
-        if matches!(a.status(), Some(Status::Draft) | None) {
-            return;
-        }
-        let Some(next) = a.date("next_review") else {
+        let Some(next) = super::review_overdue::next_review(a) else {
             return;
         };
         let days = (next - cx.today).num_days();

@@ -25,13 +25,18 @@ pub static RULE: RuleDef = RuleDef {
 
 struct ReviewOverdue;
 
+/// The `next_review` of an article under review rules: every status but draft.
+pub(super) fn next_review(a: &crate::content::Article) -> Option<chrono::NaiveDate> {
+    if matches!(a.status(), Some(Status::Draft) | None) {
+        return None;
+    }
+    a.date("next_review")
+}
+
 impl Check for ReviewOverdue {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
-        if matches!(a.status(), Some(Status::Draft) | None) {
-            return;
-        }
-        let Some(next) = a.date("next_review") else {
+        let Some(next) = next_review(a) else {
             return;
         };
         if next < cx.today {
