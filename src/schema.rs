@@ -2,7 +2,9 @@
 //! mapping of every validation error back to the key or value that caused it, in
 //! words an editor can act on.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use jsonschema::Validator;
@@ -222,7 +224,7 @@ fn explain(
             let name = unexpected.first().cloned().unwrap_or_default();
             let child = format!("{pointer}/{}", crate::content::yaml::escape_pointer(&name));
             let allowed = allowed_keys(pointer);
-            let hint = suggest(&name, allowed.iter().copied());
+            let hint = suggest(&name, allowed.iter().map(String::as_str));
             let where_ = if pointer.is_empty() {
                 String::new()
             } else {
@@ -407,7 +409,7 @@ fn misspelling_of(doc: &YamlDoc, name: &str) -> Option<String> {
     doc.value
         .as_object()?
         .keys()
-        .find(|k| !known.contains(&k.as_str()) && crate::config::edit_distance(k, name) <= 2)
+        .find(|k| !known.contains(k) && crate::config::edit_distance(k, name) <= 2)
         .cloned()
 }
 
@@ -438,34 +440,41 @@ fn short(v: &Value) -> String {
     format!("`{out}`")
 }
 
-/// The fields allowed at a pointer, for "did you mean" on unknown fields.
-fn allowed_keys(pointer: &str) -> Vec<&'static str> {
+/// The fields allowed at a pointer, for "did you mean" on unknown fields: read from
+/// the generated schema itself (top level, and the items of each list of objects), so
+/// the hint can never drift from the types.
+fn allowed_keys(pointer: &str) -> &'static [String] {
+    static FIELDS: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    let fields = FIELDS.get_or_init(|| {
+        let schema = schema_value::<FrontMatter>();
+        let keys = |v: &Value| -> Vec<String> {
+            v.get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let mut out = HashMap::new();
+        out.insert(String::new(), keys(&schema));
+        for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+            let def = prop["items"]["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .map(|d| &schema["$defs"][d]);
+            if let Some(def) = def.filter(|d| d.get("properties").is_some()) {
+                out.insert(name.clone(), keys(def));
+            }
+        }
+        out
+    });
     let parent = pointer
         .split('/')
         .rfind(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
         .unwrap_or("");
-    match parent {
-        "reviewers" => vec!["name", "credentials", "role"],
-        "sources" => vec!["title", "url", "doi", "pmid", "publisher", "year"],
-        "media" => vec!["id", "kind", "src", "alt", "caption", "transcript"],
-        _ => vec![
-            "id",
-            "title",
-            "summary",
-            "audience",
-            "topics",
-            "status",
-            "locale",
-            "last_reviewed",
-            "next_review",
-            "reviewers",
-            "sources",
-            "disclaimers",
-            "related",
-            "media",
-            "sign_off",
-        ],
-    }
+    fields
+        .get(parent)
+        .or_else(|| fields.get(""))
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// What `healthpress schema NAME` prints.
@@ -475,5 +484,23 @@ pub fn print(name: &str) -> String {
         "manifest" => schema_json::<crate::publish::model::Manifest>(),
         "published-article" => schema_json::<crate::publish::model::PublishedArticle>(),
         other => format!("{{\"error\": \"unknown schema {other}\"}}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allowed_keys;
+
+    // The "did you mean" vocabulary comes from the types: top level and list items.
+    #[test]
+    fn allowed_keys_come_from_the_schema() {
+        assert_eq!(
+            allowed_keys("/reviewers/0"),
+            ["credentials", "name", "role"]
+        );
+        assert!(allowed_keys("/media/2").iter().any(|k| k == "transcript"));
+        let top = allowed_keys("");
+        assert!(top.iter().any(|k| k == "sign_off") && top.iter().any(|k| k == "summary"));
+        assert_eq!(allowed_keys("/unknown"), top);
     }
 }
