@@ -94,6 +94,7 @@ fn run(
     options: &CheckOptions,
     cache: Option<&crate::content::ArticleCache>,
 ) -> Result<Checked, RunError> {
+    let found = std::time::Instant::now();
     let mut loader = Loader::new(config);
     loader.render = options.render;
     loader.cache = cache;
@@ -157,6 +158,27 @@ fn run(
         );
     }
     let started = std::time::Instant::now();
+    // Reporting on a few files: parse those first, then only index the others unless
+    // they mention one of their ids (`IndexOnly`). The watch cache and a build keep
+    // every file whole, so they load everything.
+    if let Some(names) = &targets.names
+        && cache.is_none()
+        && !options.render
+    {
+        let mine: Vec<(PathBuf, FileKind)> = files
+            .iter()
+            .filter(|(p, _)| names.contains(&loader.name_of(p)))
+            .cloned()
+            .collect();
+        loader.validate_only = Some(names.clone());
+        let parsed: Vec<crate::content::Article> = mine
+            .into_par_iter()
+            .map(|(p, k)| loader.load_file(p, k))
+            .collect();
+        let mut ids = old_ids.clone();
+        ids.extend(parsed.iter().filter_map(|a| a.id().map(str::to_string)));
+        loader.index_only = Some(crate::content::IndexOnly::new(parsed, &ids));
+    }
     let corpus = loader.load(files, options.progress.as_deref());
     let loaded = started.elapsed();
     check_policy_disclaimers(config, &corpus)?;
@@ -170,7 +192,7 @@ fn run(
         .map(|article| {
             let mut out = Vec::new();
             let mine = targets.contains(article.name());
-            if !mine && !targets.partial() {
+            if article.indexed_only || (!mine && !targets.partial()) {
                 return (out, Vec::new());
             }
             // The body is parsed here, just before its rules, unless the loader kept it.
@@ -200,6 +222,7 @@ fn run(
         })
         .collect();
     let mut profile = vec![
+        ("phase: find files", started - found),
         ("phase: read and parse front matter", loaded),
         (
             "phase: bodies and article rules",

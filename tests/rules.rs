@@ -134,3 +134,38 @@ fn explain_has_every_section() {
         assert_eq!(text.contains("cannot be silenced"), rule.meta.safety);
     }
 }
+
+// The prose rules read only the blocks where one shared scan found their trigger words
+// (ASCII case-insensitively). Their patterns are case-insensitive the Unicode way, so a
+// long s or a Kelvin sign must still reach them, and so must any casing.
+#[test]
+fn trigger_scan_hides_no_match() {
+    let config =
+        healthpress::config::Config::load(&fixtures().join("base/healthpress.toml")).unwrap();
+    let good = case_bytes("absolute-claim", "good");
+    for (line, rule) in [
+        ("Rest is COMPLETELY SAFE for you.", "absolute-claim"),
+        ("Rest is completely \u{17f}afe for you.", "absolute-claim"),
+        ("This rest is ris\u{212a}-free.", "absolute-claim"),
+        ("Call Todo later. Call TODO now.", "placeholder-text"),
+        ("Lorem  IPSUM dolor.", "placeholder-text"),
+        (
+            "Copy the move \u{17f}hown in the VIDEO.",
+            "dangling-media-reference",
+        ),
+    ] {
+        let text = format!("{good}\n{line}\n");
+        let (_, diags) = healthpress::check::check_bytes(
+            &config,
+            "fixture.md",
+            text.as_bytes(),
+            common::today(),
+        );
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.rule == rule && d.span.line == text.lines().count()),
+            "{line}: {diags:?}"
+        );
+    }
+}

@@ -493,3 +493,117 @@ fn ci_templates_validate() {
         );
     }
 }
+
+// A check of a few files indexes the rest of the library (id and status from the front
+// matter's lines) instead of parsing it. Each file's own findings must be exactly those
+// of the full check, whatever the others hold: a duplicate of its id, a link to a
+// draft, front matter the quick index cannot read and must parse.
+#[test]
+fn one_file_check_matches_the_full_check() {
+    let p = repo_project();
+    let root = p.path();
+    let dir = root.join("content/pregnancy");
+    // A draft that does not mention posture (so it is only indexed), which posture
+    // links to: the index must give its status.
+    let third = dir.join("exercise-in-the-third-trimester.md");
+    let text = std::fs::read_to_string(&third).unwrap();
+    assert!(!text.contains("posture-in-pregnancy"));
+    std::fs::write(
+        root.join("content/musculoskeletal/notes.md"),
+        text.replacen("id: exercise-in-the-third-trimester", "id: notes-draft", 1)
+            .replacen("status: published", "status: draft", 1),
+    )
+    .unwrap();
+    edit(
+        &root.join(POSTURE),
+        "\n## ",
+        "\nSee also [notes](article:notes-draft).\n\n## ",
+    );
+    // A copy of another article takes posture's id.
+    let other = std::fs::read_to_string(dir.join("why-pregnancy-causes-back-pain.md")).unwrap();
+    std::fs::write(
+        dir.join("copy.md"),
+        other.replacen(
+            "id: why-pregnancy-causes-back-pain",
+            "id: posture-in-pregnancy",
+            1,
+        ),
+    )
+    .unwrap();
+    // Front matter the line index cannot read: a quoted status, an anchored id, a flow
+    // sequence, a comment after the id. Each still has to come out right.
+    edit(
+        &dir.join("sleeping-positions-in-pregnancy.md"),
+        "status: published",
+        "status: \"published\"",
+    );
+    edit(
+        &dir.join("stress-and-back-pain-in-pregnancy.md"),
+        "id: stress-and-back-pain-in-pregnancy",
+        "id: &a stress-and-back-pain-in-pregnancy",
+    );
+    edit(
+        &dir.join("exercise-in-the-first-trimester.md"),
+        "id: exercise-in-the-first-trimester",
+        "id: exercise-in-the-first-trimester # first",
+    );
+    // An unrelated problem elsewhere, which a one-file check must not show.
+    edit(
+        &dir.join("pelvic-girdle-pain-in-pregnancy.md"),
+        "audience: patient",
+        "audience: x",
+    );
+    let full = common::check_project(root, &[]);
+    let key = |d: &healthpress::diagnostic::Diagnostic| {
+        (
+            d.file.to_string(),
+            d.rule,
+            d.span.line,
+            d.span.column,
+            d.message.clone(),
+        )
+    };
+    let names = [
+        POSTURE,
+        "content/pregnancy/copy.md",
+        "content/pregnancy/why-pregnancy-causes-back-pain.md",
+        "content/pregnancy/sleeping-positions-in-pregnancy.md",
+        "content/pregnancy/stress-and-back-pain-in-pregnancy.md",
+        "content/pregnancy/exercise-in-the-first-trimester.md",
+        "content/pregnancy/back-care-after-birth.md",
+    ];
+    for name in names {
+        let one = common::check_project(root, &[name]);
+        let own = |c: &common::Checked| {
+            let mut v: Vec<_> = c
+                .diagnostics
+                .iter()
+                .filter(|d| &*d.file == name)
+                .map(key)
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(own(&one), own(&full), "{name}");
+        assert!(
+            !one.diagnostics
+                .iter()
+                .any(|d| d.file.ends_with("pelvic-girdle-pain-in-pregnancy.md")),
+            "{name}: {:?}",
+            one.diagnostics
+        );
+    }
+    let posture = common::check_project(root, &[POSTURE]);
+    let found: Vec<(&str, &str)> = posture
+        .diagnostics
+        .iter()
+        .map(|d| (&*d.file, d.rule))
+        .collect();
+    // The draft link, from the index's status; the duplicate id on both files.
+    assert!(found.contains(&(POSTURE, "broken-link")), "{found:?}");
+    assert!(found.contains(&(POSTURE, "duplicate-id")), "{found:?}");
+    assert!(
+        found.contains(&("content/pregnancy/copy.md", "duplicate-id")),
+        "{found:?}"
+    );
+}

@@ -74,6 +74,9 @@ pub struct Article {
     pub front: YamlDoc,
     pub violations: Vec<Violation>,
     pub body: Body,
+    /// Only indexed (`Loader::index_only`): the front matter holds `id` and `status`
+    /// alone and the text was not kept. No rule runs on such a file.
+    pub indexed_only: bool,
 }
 
 impl Article {
@@ -88,6 +91,7 @@ impl Article {
             front: YamlDoc::default(),
             violations: Vec::new(),
             body: Body::default(),
+            indexed_only: false,
         }
     }
 
@@ -224,6 +228,37 @@ pub struct Loader<'c> {
     /// When set, only these files (by name) are validated against the schema: the
     /// others are read for the corpus index alone, and their findings are not shown.
     pub validate_only: Option<std::collections::HashSet<Arc<str>>>,
+    /// For a run that reports on a few files: the others are only indexed, unless they
+    /// mention one of those files' ids.
+    pub index_only: Option<IndexOnly>,
+}
+
+/// How a run that reports on a few files loads the rest of the corpus. Their findings
+/// are not shown, and the corpus rules need only their `id` and `status`: those are read
+/// from the front matter's lines (`quick_keys`) without a YAML parse, and the text is
+/// not kept. A file that mentions one of the reported files' ids (a link to one of them,
+/// the same id) is parsed in full, since its findings can involve them.
+pub struct IndexOnly {
+    /// The reported files, parsed already, by path; taken as the load reaches them.
+    pub parsed: std::sync::Mutex<HashMap<PathBuf, Article>>,
+    /// The ids whose mention makes a file be parsed in full.
+    pub ids: Option<aho_corasick::AhoCorasick>,
+}
+
+impl IndexOnly {
+    pub fn new(parsed: Vec<Article>, ids: &[String]) -> IndexOnly {
+        let ids: Vec<&String> = ids.iter().filter(|i| !i.is_empty()).collect();
+        IndexOnly {
+            parsed: std::sync::Mutex::new(
+                parsed
+                    .into_iter()
+                    .map(|a| (a.file.path.clone(), a))
+                    .collect(),
+            ),
+            ids: (!ids.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(ids).expect("ids build an automaton")),
+        }
+    }
 }
 
 /// Parsed articles by path, with the size and modification time they were read at.
@@ -245,6 +280,7 @@ impl<'c> Loader<'c> {
             cache: None,
             bodies: true,
             validate_only: None,
+            index_only: None,
         }
     }
 
@@ -258,20 +294,34 @@ impl<'c> Loader<'c> {
                 format!("the content folder {} does not exist", dir.display()),
             ));
         }
-        let mut files = Vec::new();
-        let walker = ignore::WalkBuilder::new(dir)
+        // The walk runs on every thread (a large library has thousands of folders and
+        // files); the sort below makes its order deterministic.
+        let found = std::sync::Mutex::new(Vec::new());
+        ignore::WalkBuilder::new(dir)
             .hidden(true)
             .follow_links(false)
             .filter_entry(|e| {
                 // `_` and `.` names are not articles; `_disclaimers` is read on its own.
                 e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['_', '.'])
             })
-            .build();
-        for entry in walker.flatten() {
-            if is_markdown(entry.path()) && entry.file_type().is_some_and(|t| !t.is_dir()) {
-                files.push((entry.into_path(), FileKind::Article));
-            }
-        }
+            .threads(rayon::current_num_threads())
+            .build_parallel()
+            .run(|| {
+                let mut batch = Batch {
+                    found: &found,
+                    mine: Vec::new(),
+                };
+                Box::new(move |entry| {
+                    if let Ok(entry) = entry
+                        && is_markdown(entry.path())
+                        && entry.file_type().is_some_and(|t| !t.is_dir())
+                    {
+                        batch.mine.push((entry.into_path(), FileKind::Article));
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        let mut files = found.into_inner().unwrap_or_default();
         let disclaimers = dir.join(DISCLAIMERS_DIR);
         if disclaimers.is_dir() {
             for entry in std::fs::read_dir(&disclaimers)?.flatten() {
@@ -364,6 +414,12 @@ impl<'c> Loader<'c> {
 
     /// Read and parse one file. Never fails: problems become part of the article.
     pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
+        if let Some(ix) = &self.index_only
+            && let Ok(mut parsed) = ix.parsed.lock()
+            && let Some(a) = parsed.remove(&path)
+        {
+            return a;
+        }
         let name = self.name_of(&path);
         if let Ok(meta) = std::fs::symlink_metadata(&path)
             && meta.file_type().is_symlink()
@@ -377,7 +433,10 @@ impl<'c> Loader<'c> {
             return article;
         }
         match read_text(&path, self.config.max_file_bytes) {
-            Ok(text) => self.parse(SourceFile::new(path, name, text), kind),
+            Ok(text) => match self.index(&path, &name, &text, kind) {
+                Some(article) => article,
+                None => self.parse(SourceFile::new(path, name, text), kind),
+            },
             Err((unreadable, text)) => {
                 // Nothing is parsed: rules would only report the symptoms of a bad read.
                 let mut article = Article::empty(Arc::new(SourceFile::new(path, name, text)), kind);
@@ -385,6 +444,22 @@ impl<'c> Loader<'c> {
                 article
             }
         }
+    }
+
+    /// The index entry of a file outside the files reported on (`IndexOnly`), or None
+    /// when it must be parsed in full.
+    fn index(&self, path: &Path, name: &Arc<str>, text: &str, kind: FileKind) -> Option<Article> {
+        let ix = self.index_only.as_ref()?;
+        if kind != FileKind::Article || ix.ids.as_ref().is_some_and(|ids| ids.is_match(text)) {
+            return None;
+        }
+        let parts = split::split(text).ok()?;
+        let (id, status) = quick_keys(&text[parts.yaml])?;
+        let file = SourceFile::new(path.to_path_buf(), Arc::clone(name), String::new());
+        let mut article = Article::empty(Arc::new(file), kind);
+        article.front.value = serde_json::json!({ "id": id, "status": status });
+        article.indexed_only = true;
+        Some(article)
     }
 
     /// Parse a file already in memory.
@@ -452,6 +527,86 @@ impl<'c> Loader<'c> {
     }
 }
 
+/// `id` and `status` read from the lines of a front matter that is a block mapping
+/// with both as plain or simply quoted one-line strings at the top level, as nearly
+/// every article has them. None when anything is unusual (a flow mapping, a tag or
+/// anchor at the top level, a repeated key, a value YAML would read as something other
+/// than that string): the caller then parses the YAML.
+pub fn quick_keys(yaml: &str) -> Option<(String, String)> {
+    let mut id = None;
+    let mut status = None;
+    for line in yaml.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match line.bytes().next() {
+            None | Some(b' ' | b'\t' | b'#') => continue,
+            Some(b'-') if line == "-" || line.starts_with("- ") => continue,
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {}
+            Some(_) => return None,
+        }
+        let (key, value) = line.split_once(':')?;
+        if !key
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            return None;
+        }
+        // A quoted value that does not end on its line goes on at the start of the next,
+        // where a line could look like a key.
+        let v = value.trim_matches([' ', '\t']);
+        if let Some(q) = v.chars().next().filter(|c| matches!(c, '"' | '\''))
+            && (v.len() < 2 || !v.ends_with(q))
+        {
+            return None;
+        }
+        let slot = match key {
+            "id" => &mut id,
+            "status" => &mut status,
+            _ => continue,
+        };
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(simple_string(value)?);
+    }
+    Some((id?, status?))
+}
+
+/// A one-line YAML scalar that is certainly the string it shows: plain, starting with
+/// a letter, of letters, digits and `-_.`, and not a YAML 1.2 boolean or null; or the
+/// same characters quoted.
+fn simple_string(value: &str) -> Option<String> {
+    let v = value.trim_matches([' ', '\t']);
+    let (inner, quoted) = match v.as_bytes() {
+        [b'"', .., b'"'] | [b'\'', .., b'\''] if v.len() >= 2 => (&v[1..v.len() - 1], true),
+        _ => (v, false),
+    };
+    let plain_chars = inner
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
+    let starts = inner
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic());
+    let special = ["true", "false", "null"]
+        .iter()
+        .any(|s| inner.eq_ignore_ascii_case(s));
+    (plain_chars && (quoted || (starts && !special))).then(|| inner.to_string())
+}
+
+/// What one walker thread found, added to the whole when the thread is done.
+struct Batch<'a> {
+    found: &'a std::sync::Mutex<Vec<(PathBuf, FileKind)>>,
+    mine: Vec<(PathBuf, FileKind)>,
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut all) = self.found.lock() {
+            all.append(&mut self.mine);
+        }
+    }
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }
@@ -477,7 +632,7 @@ fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
             String::new(),
         ));
     }
-    if bytes.contains(&0) {
+    if memchr::memchr(0, &bytes).is_some() {
         return Err((Unreadable::Binary, String::new()));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -493,4 +648,49 @@ fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
             text,
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quick_keys;
+
+    fn keys(yaml: &str) -> Option<(String, String)> {
+        quick_keys(yaml)
+    }
+
+    // The common shape is read from its lines; anything YAML could read differently is
+    // left to the parser (None).
+    #[test]
+    fn quick_keys_reads_only_what_is_certain() {
+        let ok = |y: &str, id: &str, status: &str| {
+            assert_eq!(keys(y), Some((id.into(), status.into())), "{y}");
+        };
+        ok("id: a-b\ntitle: T\nstatus: published\n", "a-b", "published");
+        ok("# c\nid: 'a-b'\r\nstatus: \"draft\"\r\n", "a-b", "draft");
+        ok("topics:\n- x\n- y\nid: a\nstatus: draft\n", "a", "draft");
+        ok(
+            "summary: |\n  id: wrong\nid: a\nstatus: draft\n",
+            "a",
+            "draft",
+        );
+        for y in [
+            "{id: a, status: draft}\n",
+            "id: a\nid: b\nstatus: draft\n",
+            "id: &x a\nstatus: draft\n",
+            "id: !!str a\nstatus: draft\n",
+            "id: a # note\nstatus: draft\n",
+            "id: 123\nstatus: draft\n",
+            "id: true\nstatus: draft\n",
+            "id: Null\nstatus: draft\n",
+            "id: a\n",
+            "status: draft\n",
+            "? id\n: a\nstatus: draft\n",
+            "\"id\": a\nstatus: draft\n",
+            "title: \"two\nid: b\"\nid: a\nstatus: draft\n",
+            "id:\n  a\nstatus: draft\n",
+            "%YAML 1.2\nid: a\nstatus: draft\n",
+        ] {
+            assert_eq!(keys(y), None, "{y}");
+        }
+    }
 }

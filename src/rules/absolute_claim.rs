@@ -26,12 +26,14 @@ pub static RULE: RuleDef = RuleDef {
     build: |config| {
         Box::new(AbsoluteClaim {
             words: crate::rules::text::word_list(&config.policy.absolute_claims, false),
+            triggers: crate::rules::text::first_words(&config.policy.absolute_claims),
         })
     },
 };
 
 struct AbsoluteClaim {
     words: Regex,
+    triggers: Vec<String>,
 }
 
 const NEGATIONS: &[&str] = &[
@@ -53,8 +55,12 @@ fn negated(text: &str, at: usize) -> bool {
 }
 
 impl Check for AbsoluteClaim {
+    fn triggers(&self) -> Vec<String> {
+        self.triggers.clone()
+    }
+
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for block in &cx.body.blocks {
+        for block in sink.blocks(cx.body) {
             for caps in self.words.captures_iter(&block.text) {
                 let m = caps.get(1).expect("the phrase group");
                 if negated(&block.text, m.start()) {

@@ -27,9 +27,6 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 struct DanglingMedia {
-    /// The words every such phrase contains; most paragraphs have none, and the full
-    /// pattern runs only on those that do.
-    anchor: Regex,
     pattern: Regex,
     video: Regex,
 }
@@ -45,17 +42,28 @@ impl DanglingMedia {
         ))
         .expect("media pattern compiles");
         let video = Regex::new(&format!("(?i)^(?:{VIDEO})$")).expect("video nouns compile");
-        let anchor = Regex::new(r"(?i)(?-u:\b)(?:above|below|here|opposite|shown|pictured|illustrated|demonstrated)(?-u:\b)")
-            .expect("anchor words compile");
-        DanglingMedia {
-            anchor,
-            pattern,
-            video,
-        }
+        DanglingMedia { pattern, video }
     }
 }
 
+/// The words every such phrase contains (the triggers): most paragraphs have none, and
+/// the full pattern runs only on those that do.
+const ANCHORS: [&str; 8] = [
+    "above",
+    "below",
+    "here",
+    "opposite",
+    "shown",
+    "pictured",
+    "illustrated",
+    "demonstrated",
+];
+
 impl Check for DanglingMedia {
+    fn triggers(&self) -> Vec<String> {
+        ANCHORS.map(String::from).to_vec()
+    }
+
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         let media = a.front.value.get("media").and_then(|m| m.as_array());
@@ -68,12 +76,7 @@ impl Check for DanglingMedia {
         let body_images = cx.body.links.iter().any(|l| l.image);
         let has_video = has_kind("video");
         let has_image = has_kind("image") || body_images;
-        for block in cx
-            .body
-            .blocks
-            .iter()
-            .filter(|b| self.anchor.is_match(&b.text))
-        {
+        for block in sink.blocks(cx.body) {
             for caps in self.pattern.captures_iter(&block.text) {
                 let m = caps.get(0).expect("whole match");
                 let noun = caps

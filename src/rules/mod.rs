@@ -6,7 +6,10 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
+use aho_corasick::AhoCorasick;
+
 use crate::config::Config;
+use crate::content::markdown::{Body, TextBlock};
 use crate::content::{Article, Corpus};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -96,6 +99,13 @@ impl RuleDef {
 pub trait Check: Send + Sync {
     fn article(&self, _cx: &ArticleContext<'_>, _sink: &mut Sink<'_>) {}
     fn corpus(&self, _cx: &CorpusContext<'_>, _sink: &mut CorpusSink<'_>) {}
+    /// Literals that every match of this rule in a block of prose contains (compared
+    /// ASCII case-insensitively). A rule that names them reads only the blocks that
+    /// hold one (`Sink::blocks`), found by one scan of each body shared by all such
+    /// rules, instead of running its own pattern over every block. Empty: every block.
+    fn triggers(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Every rule, in the order `healthpress rules` lists them.
@@ -164,6 +174,23 @@ pub struct Sink<'a> {
     pub(crate) severity: Severity,
     pub(crate) article: &'a Article,
     pub(crate) out: &'a mut Vec<Diagnostic>,
+    /// Per block of the body, the rules whose triggers it holds (one bit per rule).
+    pub(crate) hits: &'a [u64],
+    /// This rule's bit; 0 when it names no triggers.
+    pub(crate) bit: u64,
+}
+
+impl<'a> Sink<'a> {
+    /// The blocks of prose this rule needs to read: those holding one of its triggers,
+    /// or every block for a rule that names none.
+    pub fn blocks<'b>(&self, body: &'b Body) -> impl Iterator<Item = &'b TextBlock> + use<'a, 'b> {
+        let (hits, bit) = (self.hits, self.bit);
+        body.blocks
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| bit == 0 || hits.get(*i).is_none_or(|h| h & bit != 0))
+            .map(|(_, b)| b)
+    }
 }
 
 impl Sink<'_> {
@@ -277,6 +304,83 @@ pub struct ActiveRules {
     pub rules: Vec<(&'static RuleMeta, Severity, Box<dyn Check>)>,
     /// Nanoseconds spent in each rule, when HEALTHPRESS_PROFILE is set.
     spent: Option<Vec<std::sync::atomic::AtomicU64>>,
+    triggers: Option<Triggers>,
+}
+
+/// Every rule's triggers in one automaton, so each body is scanned once for all of
+/// them.
+struct Triggers {
+    automaton: AhoCorasick,
+    /// For each pattern, the bits of the rules that named it.
+    owners: Vec<u64>,
+    /// The bits of all rules with triggers.
+    all: u64,
+}
+
+/// Letters that a case-insensitive regex matches as `s` and `k` (long s, Kelvin sign)
+/// but an ASCII case-insensitive scan does not: a block holding one is read by every
+/// rule with triggers, so the shared scan never hides a match.
+const FOLDS_TO_ASCII: [&str; 2] = ["\u{17f}", "\u{212a}"];
+
+impl Triggers {
+    fn new(rules: &[(&'static RuleMeta, Severity, Box<dyn Check>)]) -> Option<Triggers> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<u64> = Vec::new();
+        let mut all = 0u64;
+        for (slot, (_, _, check)) in rules.iter().enumerate().take(64) {
+            let bit = 1u64 << slot;
+            let words = check.triggers();
+            if words.is_empty() {
+                continue;
+            }
+            all |= bit;
+            for w in words {
+                let w = w.to_ascii_lowercase();
+                match patterns.iter().position(|p| *p == w) {
+                    Some(i) => owners[i] |= bit,
+                    None => {
+                        patterns.push(w);
+                        owners.push(bit);
+                    }
+                }
+            }
+        }
+        if all == 0 {
+            return None;
+        }
+        for f in FOLDS_TO_ASCII {
+            patterns.push(f.to_string());
+            owners.push(all);
+        }
+        // A full DFA: the patterns are few, and it scans fastest.
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .expect("trigger words build an automaton");
+        Some(Triggers {
+            automaton,
+            owners,
+            all,
+        })
+    }
+
+    /// Per block, the bits of the rules whose triggers it holds.
+    fn scan(&self, body: &Body) -> Vec<u64> {
+        body.blocks
+            .iter()
+            .map(|b| {
+                let mut mask = 0;
+                for m in self.automaton.find_overlapping_iter(b.text.as_str()) {
+                    mask |= self.owners[m.pattern().as_usize()];
+                    if mask == self.all {
+                        break;
+                    }
+                }
+                mask
+            })
+            .collect()
+    }
 }
 
 impl ActiveRules {
@@ -289,12 +393,18 @@ impl ActiveRules {
                     .map(|sev| (&def.meta, sev, (def.build)(config)))
             })
             .collect();
+        // One more slot for the shared trigger scan.
         let spent = std::env::var_os("HEALTHPRESS_PROFILE").map(|_| {
-            (0..rules.len())
+            (0..=rules.len())
                 .map(|_| std::sync::atomic::AtomicU64::new(0))
                 .collect()
         });
-        ActiveRules { rules, spent }
+        let triggers = Triggers::new(&rules);
+        ActiveRules {
+            rules,
+            spent,
+            triggers,
+        }
     }
 
     /// Time spent per rule, slowest first (only with HEALTHPRESS_PROFILE set).
@@ -305,10 +415,12 @@ impl ActiveRules {
         let mut out: Vec<_> = self
             .rules
             .iter()
+            .map(|(m, _, _)| m.name)
+            .chain(["(trigger scan shared by the prose rules)"])
             .zip(spent)
-            .map(|((m, _, _), ns)| {
+            .map(|(name, ns)| {
                 let ns = ns.load(std::sync::atomic::Ordering::Relaxed);
-                (m.name, std::time::Duration::from_nanos(ns))
+                (name, std::time::Duration::from_nanos(ns))
             })
             .collect();
         out.sort_by_key(|r| std::cmp::Reverse(r.1));
@@ -325,6 +437,17 @@ impl ActiveRules {
         out: &mut Vec<Diagnostic>,
     ) {
         let unreadable = cx.article.unreadable.is_some();
+        let started = self.spent.as_ref().map(|_| std::time::Instant::now());
+        let hits = match &self.triggers {
+            Some(t) if !corpus_only && !unreadable => t.scan(cx.body),
+            _ => Vec::new(),
+        };
+        if let (Some(spent), Some(t)) = (&self.spent, started) {
+            spent[self.rules.len()].fetch_add(
+                t.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
         for (i, (meta, severity, check)) in self.rules.iter().enumerate() {
             if unreadable && meta.name != unreadable_file::RULE.meta.name {
                 continue;
@@ -338,6 +461,11 @@ impl ActiveRules {
                 severity: *severity,
                 article: cx.article,
                 out,
+                hits: &hits,
+                bit: match &self.triggers {
+                    Some(t) if i < 64 => t.all & (1 << i),
+                    _ => 0,
+                },
             };
             let before = sink.out.len();
             check.article(cx, &mut sink);
@@ -439,6 +567,22 @@ pub mod text {
             r"[^\s\S]".to_string()
         } else {
             alts.join("|")
+        }
+    }
+
+    /// The first word of each phrase, as triggers for the shared scan (`Check::triggers`);
+    /// none (read every block) when a word is not ASCII, whose case variants an ASCII
+    /// scan would miss.
+    pub fn first_words(phrases: &[String]) -> Vec<String> {
+        let words: Vec<String> = phrases
+            .iter()
+            .filter_map(|p| p.split_whitespace().next())
+            .map(str::to_string)
+            .collect();
+        if words.iter().all(|w| w.is_ascii()) {
+            words
+        } else {
+            Vec::new()
         }
     }
 

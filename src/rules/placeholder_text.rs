@@ -40,6 +40,13 @@ impl PlaceholderText {
 }
 
 impl Check for PlaceholderText {
+    /// Every alternative of the pattern holds one of these.
+    fn triggers(&self) -> Vec<String> {
+        ["todo", "tbd", "tbc", "fixme", "xxx", "lorem", "["]
+            .map(String::from)
+            .to_vec()
+    }
+
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         let help =
@@ -61,7 +68,7 @@ impl Check for PlaceholderText {
                 );
             }
         }
-        for block in &cx.body.blocks {
+        for block in sink.blocks(cx.body) {
             for m in self.pattern.find_iter(&block.text) {
                 sink.report(
                     block.source_range(m.range()),
