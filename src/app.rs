@@ -164,6 +164,9 @@ fn run_check(
         p.finish();
     }
     let tally = emit(&args.common, &checked.outcome, started, out)?;
+    // The process ends next: freeing a large library's parsed files one by one would
+    // only delay the exit (about a tenth of a 10,000-article run).
+    std::mem::forget(checked.corpus);
     Ok(status(tally, args.common.deny_warnings))
 }
 
@@ -278,6 +281,8 @@ fn run_build(
         generated_at: generated_at()?,
     };
     let built = publish::build(&config, &checked.corpus, &build)?;
+    // As in `check`: the process ends next, so the parsed library is not freed.
+    std::mem::forget(checked.corpus);
     // In machine formats stdout is the report alone; what was written goes to stderr.
     let note: &mut dyn Write =
         if args.common.format == Format::Human && args.common.output.is_none() {

@@ -50,7 +50,19 @@ struct Prepared {
     page: String,
 }
 
+/// With HEALTHPRESS_PROFILE set, print how long a build phase took (as `check` does).
+fn phase(name: &str, since: &mut std::time::Instant) {
+    if std::env::var_os("HEALTHPRESS_PROFILE").is_some() {
+        eprintln!(
+            "profile: build: {name:<38} {:>8.1} ms",
+            since.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    *since = std::time::Instant::now();
+}
+
 pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result<Built, RunError> {
+    let mut since = std::time::Instant::now();
     let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
 
     // Prepare every page before touching the disk: a template error writes nothing.
@@ -65,6 +77,7 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
         .map(|a| prepare(a, corpus, config, &pages))
         .collect::<Result<_, RunError>>()?;
     prepared.sort_by(|a, b| a.article.id.cmp(&b.article.id));
+    phase("prepare pages and article JSON", &mut since);
 
     std::fs::create_dir_all(&options.out).map_err(|e| io(&options.out, e))?;
     let _lock = lock(&options.out)?;
@@ -79,10 +92,12 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
         return Ok(Built::Unchanged { version });
     };
 
+    phase("plan versions and changelog", &mut since);
     let index_refs: Vec<&PublishedArticle> = prepared.iter().map(|p| &p.article).collect();
     let index = pages
         .index(&index_refs, config)
         .map_err(|e| RunError::Usage(e.to_string()))?;
+    phase("index page", &mut since);
     write_bundle(
         config,
         &options.out,
@@ -91,6 +106,7 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
         &index,
         &options.generated_at,
     )?;
+    phase("write and rename", &mut since);
     Ok(Built::Written {
         path: options.out.join(plan.version.to_string()),
         version: plan.version,
@@ -141,8 +157,22 @@ fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The sha256 of a value's compact JSON, serialised straight into the hasher.
 fn json_hash<T: serde::Serialize>(value: &T) -> String {
-    sha256(&serde_json::to_vec(value).expect("bundle types serialise"))
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = std::io::BufWriter::with_capacity(16 * 1024, Hashing(Sha256::new()));
+    serde_json::to_writer(&mut w, value).expect("bundle types serialise");
+    let h = w.into_inner().map_err(|_| ()).expect("hashing cannot fail");
+    hex(&h.0.finalize())
 }
 
 fn prepare(
@@ -158,7 +188,8 @@ fn prepare(
         ))
     })?;
     front.sign_off = None;
-    let rendered = a.body.rendered.clone().unwrap_or_default();
+    let none = crate::content::render::Rendered::default();
+    let rendered = a.body.rendered.as_ref().unwrap_or(&none);
     let text_in = |range: &std::ops::Range<usize>| -> String {
         a.body
             .blocks
@@ -480,15 +511,18 @@ fn write_into(
 ) -> Result<(), RunError> {
     let articles_dir = dir.join("articles");
     std::fs::create_dir_all(&articles_dir).map_err(|e| io(&articles_dir, e))?;
-    let write = |rel: &str, bytes: &[u8]| -> Result<FileRef, RunError> {
-        let path = dir.join(rel);
-        std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
-        Ok(FileRef {
-            path: rel.to_string(),
-            sha256: sha256(bytes),
-            bytes: bytes.len() as u64,
-        })
-    };
+    // `known`: the bytes' sha256 when it was computed already (a page's, in prepare).
+    let write_hashed =
+        |rel: &str, bytes: &[u8], known: Option<&str>| -> Result<FileRef, RunError> {
+            let path = dir.join(rel);
+            std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+            Ok(FileRef {
+                path: rel.to_string(),
+                sha256: known.map_or_else(|| sha256(bytes), str::to_string),
+                bytes: bytes.len() as u64,
+            })
+        };
+    let write = |rel: &str, bytes: &[u8]| write_hashed(rel, bytes, None);
     let entries: Vec<ManifestArticle> = prepared
         .par_iter()
         .map(|p| {
@@ -511,7 +545,11 @@ fn write_into(
                 last_reviewed: fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
                 next_review: fm.next_review.map(|d| d.to_string()).unwrap_or_default(),
                 json: write(&format!("articles/{}.json", a.id), json.as_bytes())?,
-                html: write(&format!("articles/{}.html", a.id), p.page.as_bytes())?,
+                html: write_hashed(
+                    &format!("articles/{}.html", a.id),
+                    p.page.as_bytes(),
+                    Some(&p.hashes.html),
+                )?,
                 hashes: p.hashes.clone(),
             })
         })
