@@ -1,6 +1,8 @@
 //! A guard against making check ten times slower: on a generated 1,000-article corpus,
-//! the release binary's check must finish within 5x the floor (bench/floor.rs, the
-//! unavoidable work) measured in the same run. It is about 3x today (see README).
+//! the release binary's check must finish within 3x the floor (bench/floor.rs, the
+//! unavoidable work) measured in the same run. It is about 2x today (see README).
+//! Each side's fastest of seven alternating runs is compared: noise on a shared machine
+//! only ever adds time, so the minimum is the steadiest figure.
 //! Needs python3 for the corpus generator and release builds of healthpress and the
 //! floor; .ci/run provides them and sets HEALTHPRESS_RELEASE_BIN and HEALTHPRESS_FLOOR_BIN.
 
@@ -21,14 +23,9 @@ fn time(cmd: &mut Command) -> Duration {
     start.elapsed()
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
-    xs.sort();
-    xs[xs.len() / 2]
-}
-
 #[test]
 #[ignore = "needs python3 and release builds of healthpress and the floor (run by .ci/run)"]
-fn check_stays_within_5x_of_the_floor() {
+fn check_stays_within_3x_of_the_floor() {
     let bin = std::fs::canonicalize(
         std::env::var("HEALTHPRESS_RELEASE_BIN").expect("HEALTHPRESS_RELEASE_BIN"),
     )
@@ -71,7 +68,7 @@ fn check_stays_within_5x_of_the_floor() {
         String::from_utf8_lossy(&out.stdout)
     );
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
+    for _ in 0..7 {
         ours.push(time(&mut hp(corpus)));
         theirs.push(time(
             Command::new(&floor)
@@ -79,10 +76,13 @@ fn check_stays_within_5x_of_the_floor() {
                 .arg(corpus.join("content")),
         ));
     }
-    let (ours, theirs) = (median(ours), median(theirs));
+    let (ours, theirs) = (
+        ours.into_iter().min().unwrap(),
+        theirs.into_iter().min().unwrap(),
+    );
     let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
     assert!(
-        ratio <= 5.0,
-        "check took {ours:?}, the floor {theirs:?}: {ratio:.2}x (limit 5x)"
+        ratio <= 3.0,
+        "check took {ours:?}, the floor {theirs:?}: {ratio:.2}x (limit 3x)"
     );
 }
