@@ -5,7 +5,7 @@ mod common;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::{edit, healthpress, repo_project};
+use common::{edit, healthpress, repo_project, stdout_of};
 
 const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
 
@@ -64,20 +64,18 @@ fn each_schema_error_on_its_own_line() {
         "last_reviewed: 2026-02-30\nx_last: 2026-",
     );
     edit(&file, "x_last: ", "# was: ");
-    let out = healthpress(p.path())
-        .args([
+    let out = stdout_of(
+        p.path(),
+        &[
             "check",
             "--today",
             "2026-11-25",
             "--format",
             "json",
             POSTURE,
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let at = |needle: &str| {
         v["diagnostics"]
@@ -196,13 +194,11 @@ fn json_output_fields() {
         "audience: patient",
         "audience: nobody",
     );
-    let out = healthpress(p.path())
-        .args(["check", "--today", "2026-11-25", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        p.path(),
+        &["check", "--today", "2026-11-25", "--format", "json"],
+        1,
+    );
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let d = &v["diagnostics"][0];
     for key in ["rule", "severity", "file", "line", "column", "message"] {
@@ -267,13 +263,7 @@ fn schema_rules_explain() {
         .assert()
         .code(0)
         .stdout(expected);
-    let listed = healthpress(p.path())
-        .arg("rules")
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let listed = stdout_of(p.path(), &["rules"], 0);
     let listed = String::from_utf8(listed).unwrap();
     for r in healthpress::rules::all() {
         assert!(listed.contains(r.meta.name));

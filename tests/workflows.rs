@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use common::{edit, healthpress, repo_project};
+use common::{edit, healthpress, repo_project, stdout_of};
 
 const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
 
@@ -60,13 +60,11 @@ fn shared_sarif_schema() -> serde_json::Value {
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let p = project_with_findings();
-    let out = healthpress(p.path())
-        .args(["check", "--today", "2026-11-25", "--format", "sarif"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        p.path(),
+        &["check", "--today", "2026-11-25", "--format", "sarif"],
+        1,
+    );
     let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let validator = jsonschema::validator_for(&shared_sarif_schema()).unwrap();
     let errors: Vec<String> = validator
@@ -106,13 +104,11 @@ fn sarif_validates_against_the_official_schema() {
 #[test]
 fn github_annotations() {
     let p = project_with_findings();
-    let out = healthpress(p.path())
-        .args(["check", "--today", "2026-11-25", "--format", "github"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        p.path(),
+        &["check", "--today", "2026-11-25", "--format", "github"],
+        1,
+    );
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
@@ -233,8 +229,9 @@ fn changed_since_in_a_git_repository() {
     std::fs::write(root.join("content/pregnancy/copy.md"), dup).unwrap();
     std::fs::remove_file(root.join("content/pregnancy/exercise-in-the-third-trimester.md"))
         .unwrap();
-    let out = healthpress(root)
-        .args([
+    let out = stdout_of(
+        root,
+        &[
             "check",
             "--today",
             "2026-11-25",
@@ -242,12 +239,9 @@ fn changed_since_in_a_git_repository() {
             "json",
             "--changed-since",
             "HEAD",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let found: Vec<(String, String)> = v["diagnostics"]
         .as_array()
@@ -319,20 +313,18 @@ fn new_scaffold_reports_only_placeholders() {
         .stdout(predicate::str::contains(
             "content/pregnancy/back-stretches-in-pregnancy.md",
         ));
-    let out = healthpress(p.path())
-        .args([
+    let out = stdout_of(
+        p.path(),
+        &[
             "check",
             "--today",
             "2026-11-25",
             "--format",
             "json",
             "content/pregnancy/back-stretches-in-pregnancy.md",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let rules: std::collections::BTreeSet<&str> = v["diagnostics"]
         .as_array()
@@ -435,13 +427,11 @@ fn watch_picks_up_an_edit() {
 #[test]
 fn preview_a_draft() {
     let p = repo_project();
-    let out = healthpress(p.path())
-        .args(["preview", "content/pregnancy/back-care-after-birth.md"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        p.path(),
+        &["preview", "content/pregnancy/back-care-after-birth.md"],
+        0,
+    );
     let path = String::from_utf8(out).unwrap().trim().to_string();
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(

@@ -30,6 +30,17 @@ pub fn healthpress(dir: &Path) -> assert_cmd::Command {
     cmd
 }
 
+/// Run the binary in `dir` with `args`, expect exit `code`, and return its stdout.
+pub fn stdout_of(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
+    healthpress(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone()
+}
+
 /// Replace the first `from` in a file with `to`; the text must be there.
 pub fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
