@@ -170,7 +170,10 @@ fn hostile_yaml() {
     );
 
     let found = bad_file("dup.md", b"---\nid: a\ntitle: One\ntitle: Two\n---\n");
-    assert!(has(&found, "front-matter", 4, "key `title` twice"), "{found:?}");
+    assert!(
+        has(&found, "front-matter", 4, "key `title` twice"),
+        "{found:?}"
+    );
 }
 
 // Markdown nested tens of thousands deep, and very long lines: an answer, in time.
