@@ -20,15 +20,13 @@ pub fn clinical_hash(article: &Article) -> Option<String> {
     }
     let mut h = Sha256::new();
     // White space is folded before hashing: runs become one space, ends none. The
-    // folded text is hashed in one piece (per-word updates cost more than the hashing).
-    let mut folded: Vec<u8> = Vec::with_capacity(article.body_range.len() + 64);
+    // already-folded runs between irregular white space go to the hasher as they lie
+    // in the text, with no copy (per-word updates would cost more than the hashing).
     let mut part = |name: &str, text: &str| {
-        folded.clear();
-        folded.extend_from_slice(name.as_bytes());
-        folded.push(0);
-        fold_into(text, &mut folded);
-        folded.push(0);
-        h.update(&folded);
+        h.update(name.as_bytes());
+        h.update([0]);
+        fold_pieces(text, |piece| h.update(piece));
+        h.update([0]);
     };
     part("summary", article.str("summary").unwrap_or(""));
     part("body", &article.file.text[article.body_range.clone()]);
@@ -48,10 +46,17 @@ pub fn clinical_hash(article: &Article) -> Option<String> {
     Some(format!("sha256:{}", hex(&h.finalize())))
 }
 
-/// Append `text` with its white space folded: the words of `str::split_whitespace`
-/// joined by single spaces. The text between irregular bytes (see `next_irregular`) is
-/// already folded, so it is copied whole: every signed article is folded on every check.
+/// Append `text` with its white space folded (see `fold_pieces`).
+#[cfg(test)]
 fn fold_into(text: &str, out: &mut Vec<u8>) {
+    fold_pieces(text, |piece| out.extend_from_slice(piece));
+}
+
+/// `text` with its white space folded, in pieces to `emit`: the words of
+/// `str::split_whitespace` joined by single spaces. The text between irregular bytes
+/// (see `next_irregular`) is already folded, so it is passed on whole: every signed
+/// article is folded on every check.
+fn fold_pieces(text: &str, mut emit: impl FnMut(&[u8])) {
     let bytes = text.as_bytes();
     let mut first = true;
     let mut flush = |run: &[u8]| {
@@ -59,10 +64,10 @@ fn fold_into(text: &str, out: &mut Vec<u8>) {
         let run = run.strip_suffix(b" ").unwrap_or(run);
         if !run.is_empty() {
             if !first {
-                out.push(b' ');
+                emit(b" ");
             }
             first = false;
-            out.extend_from_slice(run);
+            emit(run);
         }
     };
     let mut start = skip_white(text, 0);

@@ -99,17 +99,17 @@ impl Check for BrokenLink {
             }
         }
         for (i, id) in a.strs("related") {
-            let range = a.value_range(&format!("/related/{i}"));
+            let range = || a.value_range(&format!("/related/{i}"));
             match resolve(corpus, a, id) {
                 Target::Ok => {}
                 Target::Missing => sink.report_involving(
-                    range,
+                    range(),
                     format!("related article `{id}` does not exist"),
                     hint(corpus, id).or(Some("use the `id` of an existing article".into())),
                     vec![id.to_string()],
                 ),
                 Target::NotPublished(t) => sink.report_involving(
-                    range,
+                    range(),
                     format!(
                         "related article `{id}` is not published ({})",
                         t.str("status").unwrap_or("no status")
