@@ -43,9 +43,15 @@ struct Spans {
     /// Per node: where its pointer ends in `pointers`, then its key and value ranges
     /// (a key range of `NONE` when it has no key).
     entries: Vec<[u32; 5]>,
+    /// The entries in pointer order, made at the first lookup in a large document
+    /// (a hostile list of a million items must not make each lookup a scan).
+    sorted: std::sync::OnceLock<Vec<u32>>,
 }
 
 const NONE: u32 = u32::MAX;
+
+/// Below this many nodes a lookup scans the entries.
+const SCAN_LIMIT: usize = 64;
 
 impl Spans {
     fn insert(&mut self, pointer: &str, span: &NodeSpan) {
@@ -64,29 +70,43 @@ impl Spans {
         ]);
     }
 
+    fn pointer(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.entries[p][0] as usize);
+        &self.pointers[start..self.entries[i][0] as usize]
+    }
+
+    fn span(&self, i: usize) -> NodeSpan {
+        let e = &self.entries[i];
+        NodeSpan {
+            key: (e[1] != NONE).then(|| e[1] as usize..e[2] as usize),
+            value: e[3] as usize..e[4] as usize,
+        }
+    }
+
     /// Every (pointer, span), in the order they were recorded.
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = (&str, NodeSpan)> {
-        let mut start = 0;
-        self.entries.iter().map(move |e| {
-            let pointer = &self.pointers[start..e[0] as usize];
-            start = e[0] as usize;
-            let key = (e[1] != NONE).then(|| e[1] as usize..e[2] as usize);
-            (
-                pointer,
-                NodeSpan {
-                    key,
-                    value: e[3] as usize..e[4] as usize,
-                },
-            )
-        })
+        (0..self.entries.len()).map(|i| (self.pointer(i), self.span(i)))
     }
 
     /// The last span recorded for `pointer`.
     fn get(&self, pointer: &str) -> Option<NodeSpan> {
-        self.iter()
-            .filter(|(p, _)| *p == pointer)
-            .last()
-            .map(|(_, s)| s)
+        let n = self.entries.len();
+        if n <= SCAN_LIMIT {
+            return (0..n)
+                .rev()
+                .find(|&i| self.pointer(i) == pointer)
+                .map(|i| self.span(i));
+        }
+        let sorted = self.sorted.get_or_init(|| {
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            // Stable: among equal pointers the last recorded stays last.
+            order.sort_by(|&a, &b| self.pointer(a as usize).cmp(self.pointer(b as usize)));
+            order
+        });
+        let end = sorted.partition_point(|&i| self.pointer(i as usize) <= pointer);
+        let last = *sorted.get(end.checked_sub(1)?)? as usize;
+        (self.pointer(last) == pointer).then(|| self.span(last))
     }
 }
 
@@ -611,6 +631,23 @@ mod tests {
         let (file, doc) = load_text("custom: !thing value\n");
         let span = doc.unwrap().span("/custom").unwrap();
         assert_eq!(&file.text[span.value], "!thing value");
+    }
+
+    // In a document too large to scan, lookups go through the sorted index and find
+    // the same spans.
+    #[test]
+    fn large_documents_are_looked_up_by_index() {
+        let items: String = (0..500).map(|i| format!("  - item{i}\n")).collect();
+        let (file, doc) = load_text(&format!("id: a\nlist:\n{items}title: T\n"));
+        let doc = doc.unwrap();
+        assert!(doc.spans.entries.len() > SCAN_LIMIT);
+        assert_eq!(&file.text[doc.span("/list/321").unwrap().value], "item321");
+        assert_eq!(&file.text[doc.span("/title").unwrap().value], "T");
+        assert_eq!(doc.span("/list/500"), None);
+        assert_eq!(
+            doc.nearest("/list/7/x").unwrap(),
+            doc.span("/list/7").unwrap()
+        );
     }
 
     // A billion-laughs document is refused by the alias budget.
