@@ -266,7 +266,15 @@ fn run_build(
         render: true,
         progress: progress.clone().map(|p| p as Arc<dyn Progress>),
     };
-    let checked = check(&config, &options)?;
+    let build = BuildOptions {
+        out: args.out.unwrap_or_else(|| config.bundle_out.clone()),
+        bundle_version: args.bundle_version,
+        generated_at: generated_at()?,
+    };
+    // Articles are written into a temporary folder while they are checked; it becomes
+    // a bundle only if the whole check passes (dropping the publisher removes it).
+    let mut publisher = publish::Publisher::start(&config, build)?;
+    let checked = crate::check::check_and_publish(&config, &options, &publisher)?;
     if let Some(p) = &progress {
         p.finish();
     }
@@ -275,12 +283,8 @@ fn run_build(
         writeln!(err, "error: the content has errors; no bundle was written")?;
         return Ok(ExitStatus::Failure);
     }
-    let build = BuildOptions {
-        out: args.out.unwrap_or_else(|| config.bundle_out.clone()),
-        bundle_version: args.bundle_version,
-        generated_at: generated_at()?,
-    };
-    let built = publish::build(&config, &checked.corpus, &build)?;
+    let built = publisher.finish(&checked.corpus)?;
+    drop(publisher);
     // As in `check`: the process ends next, so the parsed library is not freed.
     std::mem::forget(checked.corpus);
     // In machine formats stdout is the report alone; what was written goes to stderr.

@@ -53,7 +53,17 @@ pub fn check_cached(
     options: &CheckOptions,
     cache: &crate::content::ArticleCache,
 ) -> Result<Checked, RunError> {
-    run(config, options, Some(cache))
+    run(config, options, Some(cache), None)
+}
+
+/// `check` for a build: each published article is handed to `publisher` as soon as
+/// its rules have run, with the body rendered there, and nothing of it is kept.
+pub fn check_and_publish(
+    config: &Config,
+    options: &CheckOptions,
+    publisher: &crate::publish::Publisher<'_>,
+) -> Result<Checked, RunError> {
+    run(config, options, None, Some(publisher))
 }
 
 /// The files with findings, by name, so reports can quote their lines.
@@ -86,21 +96,23 @@ pub struct Checked {
 }
 
 pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunError> {
-    run(config, options, None)
+    run(config, options, None, None)
 }
 
 fn run(
     config: &Config,
     options: &CheckOptions,
     cache: Option<&crate::content::ArticleCache>,
+    publisher: Option<&crate::publish::Publisher<'_>>,
 ) -> Result<Checked, RunError> {
     let found = std::time::Instant::now();
     let mut loader = Loader::new(config);
     loader.render = options.render;
     loader.cache = cache;
-    // A build needs every body afterwards, and the watch cache keeps them; a plain
-    // check parses each body in the rules pass and lets it go.
-    loader.bodies = options.render || cache.is_some();
+    // A whole-corpus build needs every body afterwards, and the watch cache keeps them;
+    // a plain check, or a build that publishes as it goes, parses each body in the
+    // rules pass and lets it go.
+    loader.bodies = (options.render && publisher.is_none()) || cache.is_some();
     let files = loader
         .discover()
         .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
@@ -215,6 +227,9 @@ fn run(
                 today: options.today,
             };
             rules.check_article(&cx, !mine, &mut out);
+            if let Some(p) = publisher {
+                p.article(article, body, &corpus);
+            }
             if !mine {
                 out.retain(|d| targets.involved(d));
             }

@@ -366,6 +366,27 @@ fn errors_write_nothing() {
         .code(1)
         .stderr(predicate::str::contains("no bundle was written"));
     assert!(!p.path().join("dist").exists());
+
+    // Articles are written into a temporary folder while they are checked: a check
+    // that fails leaves the earlier bundle, and nothing else, behind.
+    edit(
+        &p.path().join("content/pregnancy/posture-in-pregnancy.md"),
+        "audience: x",
+        "audience: patient",
+    );
+    build(p.path()).code(0);
+    edit(
+        &p.path().join("content/pregnancy/posture-in-pregnancy.md"),
+        "audience: patient",
+        "audience: x",
+    );
+    build(p.path()).code(1);
+    let mut left: Vec<String> = std::fs::read_dir(p.path().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".healthpress.lock", "1.0.0"]);
 }
 
 // Nothing unsafe reaches a page: no script but JSON-LD, a CSP, lang, a skip link.

@@ -1,14 +1,17 @@
-//! `build`: turn a checked corpus into a versioned bundle. Everything is computed in
-//! memory first; the bundle is written into a temporary folder beside the others and
-//! renamed into place at the end, under a lock, so a failed or interrupted build never
-//! leaves a half bundle and never touches earlier versions.
+//! `build`: turn a checked corpus into a versioned bundle. Each published article is
+//! prepared and written as soon as its rules have run (`Publisher::article`), so no
+//! rendered body or page is held for the whole library; the bundle is written into a
+//! temporary folder beside the others, under a lock, and renamed into place only when
+//! the check has passed and every article was written (`Publisher::finish`). A failed
+//! or interrupted build never leaves a half bundle and never touches earlier versions.
 
 pub mod model;
 pub mod page;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use semver::Version;
@@ -16,12 +19,14 @@ use sha2::{Digest, Sha256};
 
 use crate::check::RunError;
 use crate::config::Config;
+use crate::content::markdown::Body;
 use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
-use crate::content::{Article, Corpus};
+use crate::content::{Article, Corpus, FileKind};
 use crate::publish::model::*;
 use crate::signoff::hex;
 
+#[derive(Clone)]
 pub struct BuildOptions {
     /// The folder that holds one sub-folder per bundle version.
     pub out: PathBuf,
@@ -61,57 +66,242 @@ fn phase(name: &str, since: &mut std::time::Instant) {
     *since = std::time::Instant::now();
 }
 
+/// Build a bundle from a corpus whose bodies were kept (`Loader::bodies`) and rendered.
+/// `healthpress build` streams instead (`check::check_and_publish`); this serves
+/// callers that already hold a whole corpus, such as the benchmarks.
 pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result<Built, RunError> {
-    let mut since = std::time::Instant::now();
-    let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
-
-    // Prepare every page before touching the disk: a template error writes nothing.
-    let published: Vec<&Article> = corpus
+    let mut publisher = Publisher::start(config, options.clone())?;
+    corpus
         .articles
-        .iter()
-        .filter(|a| a.status() == Some(Status::Published))
-        .map(|a| &**a)
-        .collect();
-    let mut prepared: Vec<Prepared> = published
         .par_iter()
-        .map(|a| prepare(a, corpus, config, &pages))
-        .collect::<Result<_, RunError>>()?;
-    prepared.sort_by(|a, b| a.article.id.cmp(&b.article.id));
-    phase("prepare pages and article JSON", &mut since);
+        .for_each(|a| publisher.article(a, &a.body, corpus));
+    publisher.finish(corpus)
+}
 
-    std::fs::create_dir_all(&options.out).map_err(|e| io(&options.out, e))?;
-    let _lock = lock(&options.out)?;
-    clean_stale_temporaries(&options.out);
-    let previous = previous_bundle(&options.out)?;
+/// A build in progress: the lock on the output folder, the previous bundle, and the
+/// temporary folder that each published article is written into as it is checked.
+/// Dropped without `finish`, it removes the temporary folder.
+pub struct Publisher<'c> {
+    config: &'c Config,
+    options: BuildOptions,
+    pages: page::Pages,
+    tmp: PathBuf,
+    previous: Option<(Version, Manifest)>,
+    /// Index into the previous manifest's articles, by id.
+    previous_ids: HashMap<String, usize>,
+    written: Mutex<Vec<Written>>,
+    /// What could not be published, by file name (the first by name is reported).
+    failures: Mutex<Vec<(String, RunError)>>,
+    /// The output folder did not exist: a build that writes no bundle removes it.
+    created_out: bool,
+    written_bundle: bool,
+    _lock: File,
+}
 
-    let plan = plan(config, corpus, &mut prepared, previous.as_ref(), options)?;
-    let Some(plan) = plan else {
-        let version = previous
-            .map(|(v, _)| v)
-            .expect("unchanged implies a previous bundle");
-        return Ok(Built::Unchanged { version });
-    };
+/// One article in the temporary folder, and how it differs from the previous bundle.
+struct Written {
+    entry: ManifestArticle,
+    change: Option<Change>,
+}
 
-    phase("plan versions and changelog", &mut since);
-    let index_refs: Vec<&PublishedArticle> = prepared.iter().map(|p| &p.article).collect();
-    let index = pages
-        .index(&index_refs, config)
-        .map_err(|e| RunError::Usage(e.to_string()))?;
-    phase("index page", &mut since);
-    write_bundle(
-        config,
-        &options.out,
-        &plan,
-        &prepared,
-        &index,
-        &options.generated_at,
-    )?;
-    phase("write and rename", &mut since);
-    Ok(Built::Written {
-        path: options.out.join(plan.version.to_string()),
-        version: plan.version,
-        changelog: plan.changelog,
-    })
+enum Change {
+    Added(Added),
+    Changed(Changed),
+}
+
+impl<'c> Publisher<'c> {
+    /// Take the output folder's lock, read the previous bundle and make the temporary
+    /// folder. Nothing visible changes until `finish`.
+    pub fn start(config: &'c Config, options: BuildOptions) -> Result<Publisher<'c>, RunError> {
+        let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        let out = &options.out;
+        let created_out = !out.exists();
+        std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+        let lock = lock(out)?;
+        clean_stale_temporaries(out);
+        let previous = previous_bundle(out)?;
+        if let (Some(forced), Some((last, _))) = (&options.bundle_version, &previous)
+            && forced <= last
+        {
+            return Err(RunError::Usage(format!(
+                "--bundle-version {forced} is not greater than the last bundle, {last}, in {}",
+                out.display()
+            )));
+        }
+        let tmp = out.join(format!(".tmp-{}", std::process::id()));
+        let articles = tmp.join("articles");
+        std::fs::create_dir_all(&articles).map_err(|e| io(&articles, e))?;
+        let previous_ids = previous
+            .iter()
+            .flat_map(|(_, m)| m.articles.iter().enumerate())
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        Ok(Publisher {
+            config,
+            options,
+            pages,
+            tmp,
+            previous,
+            previous_ids,
+            written: Mutex::new(Vec::new()),
+            failures: Mutex::new(Vec::new()),
+            created_out,
+            written_bundle: false,
+            _lock: lock,
+        })
+    }
+
+    /// Prepare and write one checked article, if it is published. Called from the
+    /// parallel rules pass with the body parsed there; problems are kept for `finish`.
+    pub fn article(&self, a: &Article, body: &Body, corpus: &Corpus) {
+        if a.kind != FileKind::Article || a.status() != Some(Status::Published) {
+            return;
+        }
+        // Front matter the schema refused fails the check, so no bundle is written;
+        // and nothing is written from it meanwhile (its id names files).
+        if a.unreadable.is_some() || a.front_problem.is_some() || !a.violations.is_empty() {
+            return;
+        }
+        match self.write_article(a, body, corpus) {
+            Ok(w) => self
+                .written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(w),
+            Err(e) => self
+                .failures
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((a.name().to_string(), e)),
+        }
+    }
+
+    fn write_article(
+        &self,
+        a: &Article,
+        body: &Body,
+        corpus: &Corpus,
+    ) -> Result<Written, RunError> {
+        let mut p = prepare(a, body, corpus, self.config, &self.pages)?;
+        let id = p.article.id.clone();
+        if let Some((_, m)) = &self.previous
+            && let Some(r) = m.retired.iter().find(|r| r.id == id)
+        {
+            return Err(RunError::Content(format!(
+                "article id `{id}` was {} in bundle {} and cannot be used again; give the article a new id",
+                match r.reason {
+                    RetiredReason::Retired => "retired",
+                    RetiredReason::Removed => "removed",
+                },
+                r.since
+            )));
+        }
+        let old = self
+            .previous
+            .as_ref()
+            .zip(self.previous_ids.get(&id))
+            .map(|((_, m), &i)| &m.articles[i]);
+        let change = match old {
+            None => {
+                p.article.revision = 1;
+                Some(Change::Added(Added { id, revision: 1 }))
+            }
+            Some(old) => {
+                let mut what = Vec::new();
+                if old.hashes.metadata != p.hashes.metadata {
+                    what.push(ChangeKind::Metadata);
+                }
+                if old.hashes.body != p.hashes.body {
+                    what.push(ChangeKind::Body);
+                }
+                if old.hashes.disclaimers != p.hashes.disclaimers {
+                    what.push(ChangeKind::Disclaimers);
+                }
+                if what.is_empty() && old.hashes.html != p.hashes.html {
+                    what.push(ChangeKind::Presentation);
+                }
+                if what.is_empty() {
+                    p.article.revision = old.revision;
+                    None
+                } else {
+                    p.article.revision = old.revision + 1;
+                    Some(Change::Changed(Changed {
+                        id,
+                        old_revision: old.revision,
+                        new_revision: old.revision + 1,
+                        what,
+                    }))
+                }
+            }
+        };
+        let entry = write_prepared(self.config, &self.tmp, &p)?;
+        Ok(Written { entry, change })
+    }
+
+    /// After a check that passed: plan the version, write the index, changelog and
+    /// manifest, and rename the folder into place. Nothing is written when nothing
+    /// changed, or when an article could not be published.
+    pub fn finish(&mut self, corpus: &Corpus) -> Result<Built, RunError> {
+        let mut since = std::time::Instant::now();
+        let mut failures =
+            std::mem::take(self.failures.get_mut().unwrap_or_else(|e| e.into_inner()));
+        failures.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some((_, e)) = failures.into_iter().next() {
+            return Err(e);
+        }
+        let mut written = std::mem::take(self.written.get_mut().unwrap_or_else(|e| e.into_inner()));
+        written.sort_by(|a, b| a.entry.id.cmp(&b.entry.id));
+        let Some(plan) = plan(corpus, &written, self.previous.as_ref(), &self.options)? else {
+            let version = self
+                .previous
+                .as_ref()
+                .map(|(v, _)| v.clone())
+                .expect("unchanged implies a previous bundle");
+            return Ok(Built::Unchanged { version });
+        };
+        phase("plan versions and changelog", &mut since);
+        let entries: Vec<ManifestArticle> = written.into_iter().map(|w| w.entry).collect();
+        let index_refs: Vec<&ManifestArticle> = entries.iter().collect();
+        let index = self
+            .pages
+            .index(&index_refs, self.config)
+            .map_err(|e| RunError::Usage(e.to_string()))?;
+        phase("index page", &mut since);
+        write_manifest(
+            self.config,
+            &self.tmp,
+            &plan,
+            entries,
+            &index,
+            &self.options.generated_at,
+        )?;
+        let dest = self.options.out.join(plan.version.to_string());
+        if dest.exists() {
+            return Err(RunError::Usage(format!(
+                "{} already exists",
+                dest.display()
+            )));
+        }
+        std::fs::rename(&self.tmp, &dest).map_err(|e| io(&dest, e))?;
+        self.written_bundle = true;
+        phase("manifest and rename", &mut since);
+        Ok(Built::Written {
+            path: dest,
+            version: plan.version,
+            changelog: plan.changelog,
+        })
+    }
+}
+
+impl Drop for Publisher<'_> {
+    fn drop(&mut self) {
+        // Gone already after a successful `finish` (renamed into place).
+        let _ = std::fs::remove_dir_all(&self.tmp);
+        if self.created_out && !self.written_bundle {
+            let _ = std::fs::remove_file(self.options.out.join(".healthpress.lock"));
+            let _ = std::fs::remove_dir(&self.options.out);
+        }
+    }
 }
 
 /// Render one article, draft or not, exactly as the bundle would, to a page in the
@@ -142,7 +332,7 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
         )));
     }
     let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
-    let prepared = prepare(article, &corpus, config, &pages)?;
+    let prepared = prepare(article, &article.body, &corpus, config, &pages)?;
     let name = format!("healthpress-preview-{}.html", prepared.article.id);
     let path = std::env::temp_dir().join(name);
     std::fs::write(&path, prepared.page).map_err(|e| io(&path, e))?;
@@ -177,6 +367,7 @@ fn json_hash<T: serde::Serialize>(value: &T) -> String {
 
 fn prepare(
     a: &Article,
+    body: &Body,
     corpus: &Corpus,
     config: &Config,
     pages: &page::Pages,
@@ -189,10 +380,9 @@ fn prepare(
     })?;
     front.sign_off = None;
     let none = crate::content::render::Rendered::default();
-    let rendered = a.body.rendered.as_ref().unwrap_or(&none);
+    let rendered = body.rendered.as_ref().unwrap_or(&none);
     let text_in = |range: &std::ops::Range<usize>| -> String {
-        a.body
-            .blocks
+        body.blocks
             .iter()
             .filter(|b| {
                 b.range.start >= range.start && b.range.start < range.end.max(range.start + 1)
@@ -221,8 +411,7 @@ fn prepare(
             .map(|s| s.id.clone())
             .unwrap_or_else(|| "introduction".into())
     };
-    let callouts = a
-        .body
+    let callouts = body
         .callouts
         .iter()
         .filter_map(|c| {
@@ -263,8 +452,7 @@ fn prepare(
                 .join("\n"),
         })
         .collect::<Vec<_>>();
-    let links = a
-        .body
+    let links = body
         .links
         .iter()
         .filter(|l| !l.image && crate::rules::unsafe_link::unsafe_scheme(&l.url).is_none())
@@ -293,7 +481,7 @@ fn prepare(
         callouts,
         disclaimers,
         links,
-        reading: crate::readability::scores(&a.body),
+        reading: crate::readability::scores(body),
         front_matter: front,
     };
     let page = pages
@@ -326,68 +514,28 @@ struct Plan {
 }
 
 fn plan(
-    config: &Config,
     corpus: &Corpus,
-    prepared: &mut [Prepared],
+    written: &[Written],
     previous: Option<&(Version, Manifest)>,
     options: &BuildOptions,
 ) -> Result<Option<Plan>, RunError> {
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for w in written {
+        match &w.change {
+            Some(Change::Added(a)) => added.push(a.clone()),
+            Some(Change::Changed(c)) => changed.push(c.clone()),
+            None => {}
+        }
+    }
     let prev_articles: BTreeMap<&str, &ManifestArticle> = previous
         .map(|(_, m)| m.articles.iter().map(|a| (a.id.as_str(), a)).collect())
         .unwrap_or_default();
-    let prev_retired: BTreeMap<&str, &RetiredArticle> = previous
-        .map(|(_, m)| m.retired.iter().map(|r| (r.id.as_str(), r)).collect())
+    let prev_retired: BTreeSet<&str> = previous
+        .map(|(_, m)| m.retired.iter().map(|r| r.id.as_str()).collect())
         .unwrap_or_default();
 
-    let mut added = Vec::new();
-    let mut changed = Vec::new();
-    for p in prepared.iter_mut() {
-        let id = p.article.id.clone();
-        if let Some(r) = prev_retired.get(id.as_str()) {
-            return Err(RunError::Content(format!(
-                "article id `{id}` was {} in bundle {} and cannot be used again; give the article a new id",
-                match r.reason {
-                    RetiredReason::Retired => "retired",
-                    RetiredReason::Removed => "removed",
-                },
-                r.since
-            )));
-        }
-        match prev_articles.get(id.as_str()) {
-            None => {
-                p.article.revision = 1;
-                added.push(Added { id, revision: 1 });
-            }
-            Some(old) => {
-                let mut what = Vec::new();
-                if old.hashes.metadata != p.hashes.metadata {
-                    what.push(ChangeKind::Metadata);
-                }
-                if old.hashes.body != p.hashes.body {
-                    what.push(ChangeKind::Body);
-                }
-                if old.hashes.disclaimers != p.hashes.disclaimers {
-                    what.push(ChangeKind::Disclaimers);
-                }
-                if what.is_empty() && old.hashes.html != p.hashes.html {
-                    what.push(ChangeKind::Presentation);
-                }
-                if what.is_empty() {
-                    p.article.revision = old.revision;
-                } else {
-                    p.article.revision = old.revision + 1;
-                    changed.push(Changed {
-                        id,
-                        old_revision: old.revision,
-                        new_revision: old.revision + 1,
-                        what,
-                    });
-                }
-            }
-        }
-    }
-
-    let now: BTreeSet<&str> = prepared.iter().map(|p| p.article.id.as_str()).collect();
+    let now: BTreeSet<&str> = written.iter().map(|w| w.entry.id.as_str()).collect();
     let retired_in_content: BTreeSet<&str> = corpus
         .articles
         .iter()
@@ -409,7 +557,7 @@ fn plan(
     // Retired in the content but never published: listed so that apps that got it
     // some other way still delete it.
     for id in &retired_in_content {
-        if !prev_articles.contains_key(id) && !prev_retired.contains_key(id) {
+        if !prev_articles.contains_key(id) && !prev_retired.contains(id) {
             newly_retired.push((id.to_string(), RetiredReason::Retired, 0));
         }
     }
@@ -430,18 +578,9 @@ fn plan(
         }
     };
     let last = previous.map(|(v, _)| v.clone());
+    // A forced version was checked against the last one in `Publisher::start`.
     let version = match (&options.bundle_version, next) {
-        (Some(forced), _) => {
-            if let Some(last) = &last
-                && forced <= last
-            {
-                return Err(RunError::Usage(format!(
-                    "--bundle-version {forced} is not greater than the last bundle, {last}, in {}",
-                    options.out.display()
-                )));
-            }
-            forced.clone()
-        }
+        (Some(forced), _) => forced.clone(),
         (None, Some(v)) => v,
         (None, None) => return Ok(None),
     };
@@ -459,7 +598,6 @@ fn plan(
         .collect();
     retired.extend(new_entries.iter().cloned());
     retired.sort_by(|a, b| a.id.cmp(&b.id));
-    let _ = config;
 
     Ok(Some(Plan {
         changelog: Changelog {
@@ -476,86 +614,85 @@ fn plan(
     }))
 }
 
-fn write_bundle(
-    config: &Config,
-    out: &Path,
-    plan: &Plan,
-    prepared: &[Prepared],
-    index: &str,
-    generated_at: &str,
-) -> Result<(), RunError> {
-    let tmp = out.join(format!(".tmp-{}-{}", plan.version, std::process::id()));
-    let result = write_into(config, &tmp, plan, prepared, index, generated_at).and_then(|()| {
-        let dest = out.join(plan.version.to_string());
-        if dest.exists() {
-            return Err(RunError::Usage(format!(
-                "{} already exists",
-                dest.display()
-            )));
-        }
-        std::fs::rename(&tmp, &dest).map_err(|e| io(&dest, e))
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+/// Write one prepared article's JSON and page into the bundle folder `dir`; its
+/// manifest entry.
+fn write_prepared(config: &Config, dir: &Path, p: &Prepared) -> Result<ManifestArticle, RunError> {
+    let a = &p.article;
+    let fm = &a.front_matter;
+    // Paths come only from ids that the schema has validated as [a-z0-9-]+; checked
+    // again here, where the id becomes a file name.
+    if a.id.is_empty()
+        || !a
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(RunError::Content(format!(
+            "article id `{}` cannot be a file name in the bundle",
+            a.id
+        )));
     }
-    result
+    let json = pretty(a);
+    Ok(ManifestArticle {
+        id: a.id.clone(),
+        title: fm.title.clone(),
+        summary: fm.summary.clone(),
+        locale: fm.locale.clone().unwrap_or_else(|| config.locale.clone()),
+        audience: fm.audience.as_str().to_string(),
+        topics: fm.topics.clone(),
+        revision: a.revision,
+        last_reviewed: fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+        next_review: fm.next_review.map(|d| d.to_string()).unwrap_or_default(),
+        json: write_file(
+            dir,
+            &format!("articles/{}.json", a.id),
+            json.as_bytes(),
+            None,
+        )?,
+        html: write_file(
+            dir,
+            &format!("articles/{}.html", a.id),
+            p.page.as_bytes(),
+            Some(&p.hashes.html),
+        )?,
+        hashes: p.hashes.clone(),
+    })
 }
 
-fn write_into(
+/// Write `bytes` at `rel` in `dir`. `known`: their sha256 when it was computed already
+/// (a page's, in prepare).
+fn write_file(
+    dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    known: Option<&str>,
+) -> Result<FileRef, RunError> {
+    let path = dir.join(rel);
+    std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+    Ok(FileRef {
+        path: rel.to_string(),
+        sha256: known.map_or_else(|| sha256(bytes), str::to_string),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// The index page, the changelog and, last, the manifest: a folder with a manifest is
+/// a whole bundle.
+fn write_manifest(
     config: &Config,
     dir: &Path,
     plan: &Plan,
-    prepared: &[Prepared],
+    entries: Vec<ManifestArticle>,
     index: &str,
     generated_at: &str,
 ) -> Result<(), RunError> {
-    let articles_dir = dir.join("articles");
-    std::fs::create_dir_all(&articles_dir).map_err(|e| io(&articles_dir, e))?;
-    // `known`: the bytes' sha256 when it was computed already (a page's, in prepare).
-    let write_hashed =
-        |rel: &str, bytes: &[u8], known: Option<&str>| -> Result<FileRef, RunError> {
-            let path = dir.join(rel);
-            std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
-            Ok(FileRef {
-                path: rel.to_string(),
-                sha256: known.map_or_else(|| sha256(bytes), str::to_string),
-                bytes: bytes.len() as u64,
-            })
-        };
-    let write = |rel: &str, bytes: &[u8]| write_hashed(rel, bytes, None);
-    let entries: Vec<ManifestArticle> = prepared
-        .par_iter()
-        .map(|p| {
-            let a = &p.article;
-            let fm = &a.front_matter;
-            // Paths come only from ids that the schema has validated as [a-z0-9-]+.
-            debug_assert!(
-                a.id.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            );
-            let json = pretty(a);
-            Ok(ManifestArticle {
-                id: a.id.clone(),
-                title: fm.title.clone(),
-                summary: fm.summary.clone(),
-                locale: fm.locale.clone().unwrap_or_else(|| config.locale.clone()),
-                audience: fm.audience.as_str().to_string(),
-                topics: fm.topics.clone(),
-                revision: a.revision,
-                last_reviewed: fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
-                next_review: fm.next_review.map(|d| d.to_string()).unwrap_or_default(),
-                json: write(&format!("articles/{}.json", a.id), json.as_bytes())?,
-                html: write_hashed(
-                    &format!("articles/{}.html", a.id),
-                    p.page.as_bytes(),
-                    Some(&p.hashes.html),
-                )?,
-                hashes: p.hashes.clone(),
-            })
-        })
-        .collect::<Result<_, RunError>>()?;
-    let index_ref = write("index.html", index.as_bytes())?;
-    let changelog_ref = write("changelog.json", pretty(&plan.changelog).as_bytes())?;
+    let index_ref = write_file(dir, "index.html", index.as_bytes(), None)?;
+    let changelog_ref = write_file(
+        dir,
+        "changelog.json",
+        pretty(&plan.changelog).as_bytes(),
+        None,
+    )?;
 
     let mut h = Sha256::new();
     for e in &entries {
@@ -582,8 +719,7 @@ fn write_into(
             changelog: changelog_ref,
         },
     };
-    // The manifest is written last: a folder with a manifest is a whole bundle.
-    write("manifest.json", pretty(&manifest).as_bytes())?;
+    write_file(dir, "manifest.json", pretty(&manifest).as_bytes(), None)?;
     Ok(())
 }
 

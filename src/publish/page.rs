@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::content::model::FrontMatter;
-use crate::publish::model::PublishedArticle;
+use crate::publish::model::{ManifestArticle, PublishedArticle};
 
 const ARTICLE: &str = include_str!("../../templates/article.html");
 const INDEX: &str = include_str!("../../templates/index.html");
@@ -116,7 +116,7 @@ impl Pages {
 
     pub fn index(
         &self,
-        articles: &[&PublishedArticle],
+        articles: &[&ManifestArticle],
         config: &Config,
     ) -> Result<String, TemplateError> {
         let topics: Vec<TopicView<'_>> = config
@@ -125,11 +125,11 @@ impl Pages {
             .filter_map(|(id, label)| {
                 let list: Vec<IndexEntry<'_>> = articles
                     .iter()
-                    .filter(|a| a.front_matter.topics.first() == Some(id))
+                    .filter(|a| a.topics.first() == Some(id))
                     .map(|a| IndexEntry {
                         href: format!("articles/{}.html", a.id),
-                        title: &a.front_matter.title,
-                        summary: &a.front_matter.summary,
+                        title: &a.title,
+                        summary: &a.summary,
                     })
                     .collect();
                 (!list.is_empty()).then_some(TopicView {
