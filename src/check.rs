@@ -338,7 +338,7 @@ fn check_policy_disclaimers(config: &Config, corpus: &Corpus) -> Result<(), RunE
     Ok(())
 }
 
-static EMPTY_BODY: crate::content::markdown::Body = crate::content::markdown::Body::EMPTY;
+static EMPTY_BODY: crate::content::markdown::Body = crate::content::markdown::Body::empty();
 
 /// The files a run reports on.
 struct Targets {

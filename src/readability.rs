@@ -15,8 +15,13 @@ pub struct Scores {
     pub smog_grade: f64,
 }
 
-/// The scores of an article's prose, or None when it has no prose.
+/// The scores of an article's prose, or None when it has no prose. Computed once per
+/// body.
 pub fn scores(body: &Body) -> Option<Scores> {
+    *body.reading.get_or_init(|| compute(body))
+}
+
+fn compute(body: &Body) -> Option<Scores> {
     let mut words = 0usize;
     let mut sentences = 0usize;
     let mut syllables = 0usize;

@@ -93,20 +93,26 @@ pub struct Body {
     pub rendered: Option<Rendered>,
     /// Where the body first nests deeper than `MAX_NESTING` (nothing deeper is read).
     pub too_deep: Option<Range<usize>>,
+    /// Its reading scores, once computed (the readability rule and a build's page both
+    /// need them).
+    pub reading: std::sync::OnceLock<Option<crate::readability::Scores>>,
 }
 
 impl Body {
     /// A body with nothing in it (for files whose body no rule needs).
-    pub const EMPTY: Body = Body {
-        range: 0..0,
-        headings: Vec::new(),
-        callouts: Vec::new(),
-        links: Vec::new(),
-        html: Vec::new(),
-        blocks: Vec::new(),
-        rendered: None,
-        too_deep: None,
-    };
+    pub const fn empty() -> Body {
+        Body {
+            range: 0..0,
+            headings: Vec::new(),
+            callouts: Vec::new(),
+            links: Vec::new(),
+            html: Vec::new(),
+            blocks: Vec::new(),
+            rendered: None,
+            too_deep: None,
+            reading: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// Block quotes, lists and inline markup nested deeper than this are not walked: no
@@ -221,15 +227,22 @@ impl Builder<'_> {
         if pos.start.line == 0 {
             return self.body.range.start..self.body.range.start;
         }
-        let start = self
-            .file
-            .offset_of_byte_col(self.first_line + pos.start.line - 1, pos.start.column);
+        let start = self.start(pos);
         let end_line = self.first_line + pos.end.line.max(pos.start.line) - 1;
         let end = self
             .file
             .offset_of_byte_col(end_line, pos.end.column + 1)
             .max(start);
         start..end
+    }
+
+    /// Where a node starts (all a piece of text needs).
+    fn start(&self, pos: Sourcepos) -> usize {
+        if pos.start.line == 0 {
+            return self.body.range.start;
+        }
+        self.file
+            .offset_of_byte_col(self.first_line + pos.start.line - 1, pos.start.column)
     }
 
     fn walk_blocks<'a>(&mut self, node: &'a AstNode<'a>, cx: Context) {
@@ -334,9 +347,10 @@ impl Builder<'_> {
             kind,
             callout: cx.callout,
             in_list: cx.in_list,
-            text: String::new(),
+            // The text is at most about as long as its source: one allocation.
+            text: String::with_capacity(range.len() + 16),
             range,
-            map: Vec::new(),
+            map: Vec::with_capacity(8),
             links: 0,
             only_links: true,
         };
@@ -367,29 +381,32 @@ impl Builder<'_> {
         for child in node.children() {
             // Borrowed, not cloned: a corpus has millions of text nodes.
             let data = child.data();
-            let range = self.range(data.sourcepos);
             match &data.value {
                 NodeValue::Text(t) => {
                     if !in_link && !t.trim().is_empty() {
                         block.only_links = false;
                     }
-                    block.map.push((block.text.len(), range.start));
+                    block
+                        .map
+                        .push((block.text.len(), self.start(data.sourcepos)));
                     block.text.push_str(t);
                 }
                 NodeValue::Code(c) => {
                     if !in_link {
                         block.only_links = false;
                     }
-                    block
-                        .map
-                        .push((block.text.len(), range.start + c.num_backticks));
+                    let start = self.start(data.sourcepos) + c.num_backticks;
+                    block.map.push((block.text.len(), start));
                     block.text.push_str(&c.literal);
                 }
                 NodeValue::SoftBreak | NodeValue::LineBreak => {
-                    block.map.push((block.text.len(), range.start));
+                    block
+                        .map
+                        .push((block.text.len(), self.start(data.sourcepos)));
                     block.text.push(' ');
                 }
                 NodeValue::Link(l) | NodeValue::Image(l) => {
+                    let range = self.range(data.sourcepos);
                     let image = matches!(data.value, NodeValue::Image(_));
                     let url = l.url.clone();
                     drop(data);
@@ -405,7 +422,7 @@ impl Builder<'_> {
                 }
                 NodeValue::HtmlInline(literal) => self.body.html.push(Html {
                     literal: literal.clone(),
-                    range,
+                    range: self.range(data.sourcepos),
                     block: false,
                 }),
                 NodeValue::FootnoteReference(_) => {}

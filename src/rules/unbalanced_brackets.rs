@@ -26,18 +26,6 @@ pub static RULE: RuleDef = RuleDef {
 
 struct UnbalancedBrackets;
 
-/// The bytes that can start a bracket or quote: ( ) [ ] " and 0xE2 (curly quotes).
-static INTERESTING: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'(' as usize] = true;
-    t[b')' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b']' as usize] = true;
-    t[b'"' as usize] = true;
-    t[0xe2] = true;
-    t
-};
-
 /// Offsets of the brackets and quotes that do not pair up in `text`.
 pub fn unbalanced(text: &str) -> Vec<(usize, char)> {
     let mut stack: Vec<(usize, char)> = Vec::new();
@@ -47,12 +35,17 @@ pub fn unbalanced(text: &str) -> Vec<(usize, char)> {
     // Only ASCII brackets and quotes and the curly quotes (E2 80 9C / 9D) matter, so
     // the bytes are scanned and only those are turned into characters.
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|&b| INTERESTING[b as usize]) {
-        i += skip;
-        let b = bytes[i];
-        let c = match b {
-            b'(' | b')' | b'[' | b']' | b'"' => b as char,
+    // Two vectorised searches, merged in order, find them: most prose has few.
+    let mut round = memchr::memchr3_iter(b'(', b')', b'"', bytes).peekable();
+    let mut square = memchr::memchr3_iter(b'[', b']', 0xe2, bytes).peekable();
+    let mut next = move || match (round.peek(), square.peek()) {
+        (Some(&r), Some(&s)) if r < s => round.next(),
+        (Some(_), None) => round.next(),
+        _ => square.next(),
+    };
+    while let Some(i) = next() {
+        let c = match bytes[i] {
+            b @ (b'(' | b')' | b'[' | b']' | b'"') => b as char,
             0xe2 if bytes.get(i + 1) == Some(&0x80)
                 && matches!(bytes.get(i + 2), Some(0x9c | 0x9d)) =>
             {
@@ -62,14 +55,8 @@ pub fn unbalanced(text: &str) -> Vec<(usize, char)> {
                     '”'
                 }
             }
-            _ => {
-                i += 1;
-                continue;
-            }
+            _ => continue,
         };
-        let at = i;
-        i += c.len_utf8();
-        let i = at;
         match c {
             '(' | '[' | '“' => stack.push((i, c)),
             ')' | ']' | '”' => {
@@ -168,6 +155,55 @@ impl Check for UnbalancedBrackets {
 #[cfg(test)]
 mod tests {
     use super::unbalanced;
+
+    /// Brackets and quotes found one character at a time: what the two merged
+    /// byte searches must agree with.
+    fn reference(text: &str) -> Vec<(usize, char)> {
+        let mut stack: Vec<(usize, char)> = Vec::new();
+        let mut bad = Vec::new();
+        let mut quotes = Vec::new();
+        for (i, c) in text.char_indices() {
+            match c {
+                '(' | '[' | '“' => stack.push((i, c)),
+                ')' if super::is_enumerator(&text[..i]) => {}
+                ')' | ']' | '”' => {
+                    let open = [('(', ')'), ('[', ']'), ('“', '”')]
+                        .iter()
+                        .find(|p| p.1 == c)
+                        .unwrap()
+                        .0;
+                    match stack.iter().rposition(|&(_, o)| o == open) {
+                        Some(pos) => {
+                            bad.extend(stack.drain(pos + 1..));
+                            stack.pop();
+                        }
+                        None => bad.push((i, c)),
+                    }
+                }
+                '"' => quotes.push(i),
+                _ => {}
+            }
+        }
+        bad.extend(stack);
+        if quotes.len() % 2 == 1 {
+            bad.push((*quotes.last().unwrap(), '"'));
+        }
+        bad.sort();
+        bad
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        #[test]
+        fn matches_the_reference(text in "[a-c 1)(\\[\\]\"“”’:é]{0,40}") {
+            proptest::prop_assert_eq!(unbalanced(&text), reference(&text));
+        }
+    }
 
     // Stray closers, unclosed openers, odd quotes; enumerators and smileys are fine.
     #[test]
