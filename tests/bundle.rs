@@ -389,6 +389,30 @@ fn errors_write_nothing() {
     assert_eq!(left, [".healthpress.lock", "1.0.0"]);
 }
 
+// With duplicate-id turned off, two published articles with one id still never make a
+// bundle: their files would overwrite each other.
+#[test]
+fn one_file_per_id() {
+    let p = repo_project();
+    let cfg = p.path().join("healthpress.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace("[rules]\n", "[rules]\nduplicate-id = \"off\"\n"),
+    )
+    .unwrap();
+    let original = p.path().join("content/pregnancy/posture-in-pregnancy.md");
+    std::fs::copy(
+        &original,
+        p.path().join("content/pregnancy/posture-again.md"),
+    )
+    .unwrap();
+    build(p.path()).code(1).stderr(predicate::str::contains(
+        "two published articles have the id",
+    ));
+    assert!(!p.path().join("dist").exists());
+}
+
 // Nothing unsafe reaches a page: no script but JSON-LD, a CSP, lang, a skip link.
 #[test]
 fn pages_are_safe_and_standalone() {

@@ -251,6 +251,15 @@ impl<'c> Publisher<'c> {
         }
         let mut written = std::mem::take(self.written.get_mut().unwrap_or_else(|e| e.into_inner()));
         written.sort_by(|a, b| a.entry.id.cmp(&b.entry.id));
+        // Only when `duplicate-id` is turned off can two reach here; their files would
+        // have overwritten each other.
+        if let Some(pair) = written.windows(2).find(|p| p[0].entry.id == p[1].entry.id) {
+            return Err(RunError::Content(format!(
+                "two published articles have the id `{}`, and a bundle holds one file per id; \
+                 give one of them a new id",
+                pair[0].entry.id
+            )));
+        }
         let Some(plan) = plan(corpus, &written, self.previous.as_ref(), &self.options)? else {
             let version = self
                 .previous
