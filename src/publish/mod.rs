@@ -87,8 +87,8 @@ pub struct Publisher<'c> {
     pages: page::Pages,
     tmp: PathBuf,
     previous: Option<(Version, Manifest)>,
-    /// Index into the previous manifest's articles, by id.
-    previous_ids: HashMap<String, usize>,
+    /// Where each id stands in the previous manifest, made once at the start.
+    previous_ids: HashMap<String, Previous>,
     written: Mutex<Vec<Written>>,
     /// What could not be published, by file name (the first by name is reported).
     failures: Mutex<Vec<(String, RunError)>>,
@@ -107,6 +107,13 @@ struct Written {
 enum Change {
     Added(Added),
     Changed(Changed),
+}
+
+/// An id's entry in the previous manifest: an index into its articles or its retired.
+#[derive(Clone, Copy)]
+enum Previous {
+    Article(usize),
+    Retired(usize),
 }
 
 impl<'c> Publisher<'c> {
@@ -131,11 +138,15 @@ impl<'c> Publisher<'c> {
         let tmp = out.join(format!(".tmp-{}", std::process::id()));
         let articles = tmp.join("articles");
         std::fs::create_dir_all(&articles).map_err(|e| io(&articles, e))?;
-        let previous_ids = previous
-            .iter()
-            .flat_map(|(_, m)| m.articles.iter().enumerate())
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
+        let mut previous_ids = HashMap::new();
+        if let Some((_, m)) = &previous {
+            for (i, a) in m.articles.iter().enumerate() {
+                previous_ids.insert(a.id.clone(), Previous::Article(i));
+            }
+            for (i, r) in m.retired.iter().enumerate() {
+                previous_ids.insert(r.id.clone(), Previous::Retired(i));
+            }
+        }
         Ok(Publisher {
             config,
             options,
@@ -184,9 +195,12 @@ impl<'c> Publisher<'c> {
     ) -> Result<Written, RunError> {
         let mut p = prepare(a, body, corpus, self.config, &self.pages)?;
         let id = p.article.id.clone();
-        if let Some((_, m)) = &self.previous
-            && let Some(r) = m.retired.iter().find(|r| r.id == id)
-        {
+        let (old, retired) = match (&self.previous, self.previous_ids.get(&id)) {
+            (Some((_, m)), Some(&Previous::Article(i))) => (Some(&m.articles[i]), None),
+            (Some((_, m)), Some(&Previous::Retired(i))) => (None, Some(&m.retired[i])),
+            _ => (None, None),
+        };
+        if let Some(r) = retired {
             return Err(RunError::Content(format!(
                 "article id `{id}` was {} in bundle {} and cannot be used again; give the article a new id",
                 match r.reason {
@@ -196,11 +210,6 @@ impl<'c> Publisher<'c> {
                 r.since
             )));
         }
-        let old = self
-            .previous
-            .as_ref()
-            .zip(self.previous_ids.get(&id))
-            .map(|((_, m), &i)| &m.articles[i]);
         let change = match old {
             None => {
                 p.article.revision = 1;
