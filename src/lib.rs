@@ -23,3 +23,14 @@ mod watch;
 mod app;
 
 pub use app::{ExitStatus, run};
+
+/// The proptest settings of the unit tests that hold a fast routine to its reference:
+/// `cases` per property, no failure files written into the source tree.
+#[cfg(test)]
+pub(crate) fn proptest_cases(cases: u32) -> proptest::prelude::ProptestConfig {
+    proptest::prelude::ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..Default::default()
+    }
+}

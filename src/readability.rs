@@ -485,11 +485,7 @@ mod tests {
     ];
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 1000,
-            failure_persistence: None,
-            ..Default::default()
-        })]
+        #![proptest_config(crate::proptest_cases(1000))]
 
         // The fast count agrees with the byte-at-a-time one.
         #[test]

@@ -394,13 +394,11 @@ fn errors_write_nothing() {
 #[test]
 fn one_file_per_id() {
     let p = repo_project();
-    let cfg = p.path().join("healthpress.toml");
-    let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(
-        &cfg,
-        text.replace("[rules]\n", "[rules]\nduplicate-id = \"off\"\n"),
-    )
-    .unwrap();
+    edit(
+        &p.path().join("healthpress.toml"),
+        "[rules]\n",
+        "[rules]\nduplicate-id = \"off\"\n",
+    );
     let original = p.path().join("content/pregnancy/posture-in-pregnancy.md");
     std::fs::copy(
         &original,

@@ -193,11 +193,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 2000,
-            failure_persistence: None,
-            ..Default::default()
-        })]
+        #![proptest_config(crate::proptest_cases(2000))]
 
         #[test]
         fn matches_the_reference(text in "[a-c 1)(\\[\\]\"“”’:é]{0,40}") {
