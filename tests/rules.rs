@@ -169,3 +169,28 @@ fn trigger_scan_hides_no_match() {
         );
     }
 }
+
+// A number that begins a longer one never hides it: with `11` and `115` both known,
+// the `115` in an en-GB article is found (a leftmost-first search stopped at `11`).
+#[test]
+fn emergency_number_finds_the_longest() {
+    let base = std::fs::read_to_string(fixtures().join("base/healthpress.toml")).unwrap();
+    let text = format!("{base}\n[policy.emergency_numbers]\nen-XX = [\"11\"]\nen-YY = [\"115\"]\n");
+    let config =
+        healthpress::config::Config::parse(&fixtures().join("base/healthpress.toml"), &text)
+            .unwrap();
+    let good = case_bytes("emergency-number", "good");
+    let article = format!("{good}\nIf you cannot reach your midwife, dial 115.\n");
+    let (_, diags) =
+        healthpress::check::check_bytes(&config, "fixture.md", article.as_bytes(), common::today());
+    let found: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.rule == "emergency-number")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        ["115 is not an emergency number for en-GB"],
+        "{diags:?}"
+    );
+}

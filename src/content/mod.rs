@@ -177,6 +177,9 @@ pub struct Corpus {
     pub disclaimers: Vec<Arc<Article>>,
     ids: HashMap<String, Vec<usize>>,
     disclaimer_ids: HashMap<String, usize>,
+    /// Each article's status, by index: rules that follow links ask it of other
+    /// articles, and this is one cache line where the front matter is many.
+    statuses: Vec<Option<Status>>,
 }
 
 impl Corpus {
@@ -187,6 +190,7 @@ impl Corpus {
             ids.insert(id.to_string(), vec![0]);
         }
         Corpus {
+            statuses: vec![article.status()],
             articles: vec![Arc::new(article)],
             disclaimers: Vec::new(),
             ids,
@@ -197,6 +201,11 @@ impl Corpus {
     /// Indexes of the articles that carry `id`.
     pub fn articles_with_id(&self, id: &str) -> &[usize] {
         self.ids.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The status of the article at index `i` of `articles`.
+    pub fn status(&self, i: usize) -> Option<Status> {
+        self.statuses[i]
     }
 
     pub fn has_article(&self, id: &str) -> bool {
@@ -368,6 +377,7 @@ impl<'c> Loader<'c> {
             }
         }
         Corpus {
+            statuses: articles.iter().map(|a| a.status()).collect(),
             articles,
             disclaimers,
             ids,

@@ -36,13 +36,14 @@ enum Target<'a> {
     NotPublished(&'a Article),
 }
 
-fn resolve<'a>(corpus: &'a Corpus, from: &Article, id: &str) -> Target<'a> {
+/// Where an `article:` link or `related` id from an article leads; `published` says
+/// whether the article it is in is published.
+fn resolve<'a>(corpus: &'a Corpus, published: bool, id: &str) -> Target<'a> {
     let Some(&i) = corpus.articles_with_id(id).first() else {
         return Target::Missing;
     };
-    let target = &corpus.articles[i];
-    if from.status() == Some(Status::Published) && target.status() != Some(Status::Published) {
-        return Target::NotPublished(target);
+    if published && corpus.status(i) != Some(Status::Published) {
+        return Target::NotPublished(&corpus.articles[i]);
     }
     Target::Ok
 }
@@ -56,9 +57,10 @@ impl Check for BrokenLink {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         let corpus = cx.corpus;
+        let published = a.status() == Some(Status::Published);
         for link in &cx.body.links {
             if let Some(id) = link.url.strip_prefix("article:") {
-                match resolve(corpus, a, id) {
+                match resolve(corpus, published, id) {
                     Target::Ok => {}
                     Target::Missing => sink.report_involving(
                         link.range.clone(),
@@ -100,7 +102,7 @@ impl Check for BrokenLink {
         }
         for (i, id) in a.strs("related") {
             let range = || a.value_range(&format!("/related/{i}"));
-            match resolve(corpus, a, id) {
+            match resolve(corpus, published, id) {
                 Target::Ok => {}
                 Target::Missing => sink.report_involving(
                     range(),

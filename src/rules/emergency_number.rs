@@ -1,6 +1,6 @@
 //! `emergency-number`: an emergency number wrong for the article's locale.
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
@@ -31,22 +31,22 @@ pub static RULE: RuleDef = RuleDef {
             .flatten()
             .cloned()
             .collect();
+        all.retain(|n| !n.is_empty());
         all.sort();
         all.dedup();
-        let alternation = all
-            .iter()
-            .map(|n| regex::escape(n))
-            .collect::<Vec<_>>()
-            .join("|");
-        // Plain literals, so the search is a fast multi-literal scan; whether a match
-        // stands on its own is decided by `alone`.
-        let pattern = Regex::new(&format!("(?:{alternation})")).expect("emergency numbers compile");
+        // Plain literals in an automaton that needs no per-thread cache. Longest first,
+        // so that a number never hides a longer one it begins (`11` and `112`); whether
+        // a match stands on its own is decided by `alone`.
+        let pattern = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&all)
+            .expect("emergency numbers build an automaton");
         Box::new(EmergencyNumber { pattern })
     },
 };
 
 struct EmergencyNumber {
-    pattern: Regex,
+    pattern: AhoCorasick,
 }
 
 /// A number on its own, not part of a longer one such as 1,000, 0111 or 24/7/365.
@@ -73,14 +73,13 @@ impl Check for EmergencyNumber {
         };
         for block in &cx.body.blocks {
             for m in self.pattern.find_iter(&block.text) {
-                if !alone(&block.text, m.start(), m.end())
-                    || allowed.iter().any(|n| n == m.as_str())
-                {
+                let number = &block.text[m.range()];
+                if !alone(&block.text, m.start(), m.end()) || allowed.iter().any(|n| n == number) {
                     continue;
                 }
                 sink.report(
                     block.source_range(m.range()),
-                    format!("{} is not an emergency number for {locale}", m.as_str()),
+                    format!("{number} is not an emergency number for {locale}"),
                     Some(format!("for {locale}, use {}", allowed.join(" or "))),
                 );
             }
