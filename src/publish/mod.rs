@@ -5,6 +5,7 @@
 //! the check has passed and every article was written (`Publisher::finish`). A failed
 //! or interrupted build never leaves a half bundle and never touches earlier versions.
 
+mod json;
 pub mod model;
 pub mod page;
 
@@ -51,6 +52,8 @@ pub enum Built {
 /// One article, ready to write.
 struct Prepared {
     article: PublishedArticle,
+    /// The article's fields as compact JSON, serialised once for the hashes and the file.
+    parts: json::Parts,
     hashes: PartHashes,
     page: String,
 }
@@ -365,7 +368,18 @@ fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// The sha256 of a value's compact JSON, serialised straight into the hasher.
+/// The sha256 of pieces of bytes, one after the other.
+fn sha256_pieces(pieces: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in pieces {
+        h.update(p);
+    }
+    hex(&h.finalize())
+}
+
+/// The sha256 of a value's compact JSON, serialised straight into the hasher (the part
+/// hashes as they were computed before `json::Parts`, which the tests hold equal).
+#[cfg(test)]
 fn json_hash<T: serde::Serialize>(value: &T) -> String {
     struct Hashing(Sha256);
     impl std::io::Write for Hashing {
@@ -505,19 +519,16 @@ fn prepare(
     let page = pages
         .article(&article, config)
         .map_err(|e| RunError::Usage(e.to_string()))?;
+    let parts = json::Parts::of(&article);
     let hashes = PartHashes {
-        metadata: json_hash(&article.front_matter),
-        body: json_hash(&(
-            &article.html,
-            &article.sections,
-            &article.callouts,
-            &article.links,
-        )),
-        disclaimers: json_hash(&article.disclaimers),
+        metadata: sha256(&parts.front_matter),
+        body: sha256_pieces(&parts.body()),
+        disclaimers: sha256(&parts.disclaimers),
         html: sha256(page.as_bytes()),
     };
     Ok(Prepared {
         article,
+        parts,
         hashes,
         page,
     })
@@ -650,7 +661,8 @@ fn write_prepared(config: &Config, dir: &Path, p: &Prepared) -> Result<ManifestA
             a.id
         )));
     }
-    let json = pretty(a);
+    let mut json = json::pretty(&p.parts.article(a));
+    json.push(b'\n');
     Ok(ManifestArticle {
         id: a.id.clone(),
         title: fm.title.clone(),
@@ -661,12 +673,7 @@ fn write_prepared(config: &Config, dir: &Path, p: &Prepared) -> Result<ManifestA
         revision: a.revision,
         last_reviewed: fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
         next_review: fm.next_review.map(|d| d.to_string()).unwrap_or_default(),
-        json: write_file(
-            dir,
-            &format!("articles/{}.json", a.id),
-            json.as_bytes(),
-            None,
-        )?,
+        json: write_file(dir, &format!("articles/{}.json", a.id), &json, None)?,
         html: write_file(
             dir,
             &format!("articles/{}.html", a.id),
@@ -800,4 +807,47 @@ pub fn previous_bundle(out: &Path) -> Result<Option<(Version, Manifest)>, RunErr
         ))
     })?;
     Ok(Some((version, manifest)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The article file and the part hashes come from one compact serialisation of each
+    // part; on every article of the repository they must be byte for byte what serde
+    // would have written (pretty) and hashed (compact), or every revision would move.
+    #[test]
+    fn one_serialisation_gives_the_same_file_and_hashes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(&root.join("healthpress.toml")).unwrap();
+        let mut loader = crate::content::Loader::new(&config);
+        loader.render = true;
+        loader.bodies = true;
+        let corpus = loader.load(loader.discover().unwrap(), None);
+        let pages = page::Pages::new(&config).unwrap();
+        let mut compared = 0;
+        for a in &corpus.articles {
+            let Ok(mut p) = prepare(a, &a.body, &corpus, &config, &pages) else {
+                continue;
+            };
+            for (revision, reading) in [(1, p.article.reading), (12, None)] {
+                p.article.revision = revision;
+                p.article.reading = reading;
+                let mut expected = serde_json::to_string_pretty(&p.article).unwrap();
+                expected.push('\n');
+                let mut json = json::pretty(&p.parts.article(&p.article));
+                json.push(b'\n');
+                assert_eq!(String::from_utf8(json).unwrap(), expected, "{}", a.name());
+            }
+            let art = &p.article;
+            assert_eq!(p.hashes.metadata, json_hash(&art.front_matter));
+            assert_eq!(
+                p.hashes.body,
+                json_hash(&(&art.html, &art.sections, &art.callouts, &art.links))
+            );
+            assert_eq!(p.hashes.disclaimers, json_hash(&art.disclaimers));
+            compared += 1;
+        }
+        assert!(compared >= 10, "only {compared} articles compared");
+    }
 }
