@@ -178,6 +178,10 @@ pub struct Sink<'a> {
     pub(crate) hits: &'a [u64],
     /// This rule's bit; 0 when it names no triggers.
     pub(crate) bit: u64,
+    /// Where this rule's findings start in `out`.
+    pub(crate) before: usize,
+    /// Findings past the cap, counted but not built (see `full`).
+    pub(crate) skipped: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -194,6 +198,17 @@ impl<'a> Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// True once this rule has more findings in this file than are shown: a rule whose
+    /// messages are costly to build (a spelling suggestion each) calls `skip` instead.
+    pub fn full(&self) -> bool {
+        self.out.len() - self.before > MAX_PER_RULE_PER_FILE
+    }
+
+    /// Count a finding past the cap without building it.
+    pub fn skip(&mut self) {
+        self.skipped += 1;
+    }
+
     /// Report at a byte range of the article's file.
     pub fn report(
         &mut self,
@@ -201,6 +216,10 @@ impl Sink<'_> {
         message: impl Into<String>,
         help: impl Into<Option<String>>,
     ) {
+        if self.full() {
+            self.skip();
+            return;
+        }
         self.out.push(make(
             self.rule,
             self.severity,
@@ -222,6 +241,10 @@ impl Sink<'_> {
         help: impl Into<Option<String>>,
         refs: Vec<String>,
     ) {
+        if self.full() {
+            self.skip();
+            return;
+        }
         self.report(range, message, help);
         if let Some(last) = self.out.last_mut() {
             last.refs = refs;
@@ -279,8 +302,14 @@ fn make(
 /// person could not read more anyway.
 pub const MAX_PER_RULE_PER_FILE: usize = 100;
 
-fn cap(out: &mut Vec<Diagnostic>, before: usize, rule: &'static str, article: &Article) {
-    let found = out.len() - before;
+fn cap(
+    out: &mut Vec<Diagnostic>,
+    before: usize,
+    skipped: usize,
+    rule: &'static str,
+    article: &Article,
+) {
+    let found = out.len() - before + skipped;
     // One over is allowed: a rule may end with its own "N more" line (the schema rule).
     if found <= MAX_PER_RULE_PER_FILE + 1 {
         return;
@@ -461,6 +490,7 @@ impl ActiveRules {
                 continue;
             }
             let started = self.spent.as_ref().map(|_| std::time::Instant::now());
+            let before = out.len();
             let mut sink = Sink {
                 rule: meta.name,
                 severity: *severity,
@@ -471,10 +501,12 @@ impl ActiveRules {
                     Some(t) if i < 64 => t.all & (1 << i),
                     _ => 0,
                 },
+                before,
+                skipped: 0,
             };
-            let before = sink.out.len();
             check.article(cx, &mut sink);
-            cap(out, before, meta.name, cx.article);
+            let skipped = sink.skipped;
+            cap(out, before, skipped, meta.name, cx.article);
             if let (Some(spent), Some(t)) = (&self.spent, started) {
                 spent[i].fetch_add(
                     t.elapsed().as_nanos() as u64,
