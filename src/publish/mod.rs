@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 use semver::Version;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::check::RunError;
@@ -404,7 +405,7 @@ fn prepare(
     config: &Config,
     pages: &page::Pages,
 ) -> Result<Prepared, RunError> {
-    let mut front: FrontMatter = serde_json::from_value(a.front.value.clone()).map_err(|e| {
+    let mut front = FrontMatter::deserialize(&a.front.value).map_err(|e| {
         RunError::Content(format!(
             "{}: front matter cannot be published: {e}",
             a.name()
@@ -413,12 +414,21 @@ fn prepare(
     front.sign_off = None;
     let none = crate::content::render::Rendered::default();
     let rendered = body.rendered.as_ref().unwrap_or(&none);
+    // Blocks come in document order, so each section's are found by binary search
+    // rather than by reading every block once per section.
+    let sorted = body.blocks.is_sorted_by_key(|b| b.range.start);
     let text_in = |range: &std::ops::Range<usize>| -> String {
-        body.blocks
+        let (from, to) = (range.start, range.end.max(range.start + 1));
+        let blocks = if sorted {
+            let lo = body.blocks.partition_point(|b| b.range.start < from);
+            let hi = body.blocks.partition_point(|b| b.range.start < to);
+            &body.blocks[lo..hi.max(lo)]
+        } else {
+            &body.blocks[..]
+        };
+        blocks
             .iter()
-            .filter(|b| {
-                b.range.start >= range.start && b.range.start < range.end.max(range.start + 1)
-            })
+            .filter(|b| b.range.start >= from && b.range.start < to)
             .filter(|b| b.kind != crate::content::markdown::BlockKind::Heading)
             .map(|b| b.text.trim())
             .collect::<Vec<_>>()

@@ -17,8 +17,10 @@ const STYLE: &str = include_str!("../../templates/style.css");
 /// The compiled templates and the style sheet of one run.
 pub struct Pages {
     env: Environment<'static>,
-    css: String,
-    csp: String,
+    /// The style sheet and the policy as template values, made once: a clone shares
+    /// the text rather than copying it into every page's context.
+    css: Value,
+    csp: Value,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,11 @@ impl Pages {
             "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self'; \
              base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         );
-        Ok(Pages { env, css, csp })
+        Ok(Pages {
+            env,
+            css: Value::from(css),
+            csp: Value::from_safe_string(csp),
+        })
     }
 
     pub fn article(
@@ -110,7 +116,7 @@ impl Pages {
         let jsonld = json_ld(fm, &lang, config);
         self.render(
             "article.html",
-            context! { page => Value::from(Serde(&page)), jsonld, css => &self.css, csp => Value::from_safe_string(self.csp.clone()), index_href => Value::from_safe_string("../index.html".into()) },
+            context! { page => Value::from(Serde(&page)), jsonld, css => self.css.clone(), csp => self.csp.clone(), index_href => Value::from_safe_string("../index.html".into()) },
         )
     }
 
@@ -141,7 +147,7 @@ impl Pages {
             .collect();
         self.render(
             "index.html",
-            context! { lang => &config.locale, title => "Health information", topics => Value::from(Serde(&topics)), css => &self.css, csp => Value::from_safe_string(self.csp.clone()) },
+            context! { lang => &config.locale, title => "Health information", topics => Value::from(Serde(&topics)), css => self.css.clone(), csp => self.csp.clone() },
         )
     }
 
@@ -286,13 +292,23 @@ fn json_ld(fm: &FrontMatter, lang: &str, config: &Config) -> String {
 
 /// JSON text safe inside an HTML `<script>` element.
 pub fn script_safe_json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value)
-        .expect("JSON serialises")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let json = serde_json::to_string(value).expect("JSON serialises");
+    let unsafe_char = ['<', '>', '&', '\u{2028}', '\u{2029}'];
+    if !json.contains(unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn base64(bytes: &[u8]) -> String {
