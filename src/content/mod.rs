@@ -341,7 +341,10 @@ impl<'c> Loader<'c> {
                 }
             }
         }
-        files.sort();
+        // In the order of `Path`'s own comparison, component by component, but from
+        // a key made once per path: comparing `Path`s parses both at every step, which
+        // was most of the walk's time on 10,000 files.
+        files.sort_by_cached_key(|(path, kind)| (sort_key(path), *kind));
         Ok(files)
     }
 
@@ -537,6 +540,17 @@ impl<'c> Loader<'c> {
     }
 }
 
+/// A path's components joined by NUL bytes: compared as bytes, it orders paths as
+/// `Path::cmp` does (component by component), since no component holds a NUL.
+fn sort_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 1);
+    for c in path.components() {
+        key.extend_from_slice(c.as_os_str().as_encoded_bytes());
+        key.push(0);
+    }
+    key
+}
+
 /// `id` and `status` read from the lines of a front matter that is a block mapping
 /// with both as plain or simply quoted one-line strings at the top level, as nearly
 /// every article has them. None when anything is unusual (a flow mapping, a tag or
@@ -663,6 +677,33 @@ fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
 #[cfg(test)]
 mod tests {
     use super::quick_keys;
+
+    // The walk's sort key orders paths exactly as `Path` does, where a name is a prefix
+    // of another and where `-` and `.` sort below the separator.
+    #[test]
+    fn sort_key_orders_as_path_does() {
+        let mut paths: Vec<std::path::PathBuf> = [
+            "c/a-b/x.md",
+            "c/a/x.md",
+            "c/a.md",
+            "c/a/b/y.md",
+            "c/ab.md",
+            "c/a b.md",
+            "c/A/x.md",
+            "c/a/x-1.md",
+            "c/a/x.md.md",
+            "c/é/x.md",
+            "c/a",
+            "c/a0/z.md",
+        ]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .collect();
+        let mut by_key = paths.clone();
+        paths.sort();
+        by_key.sort_by_cached_key(|p| super::sort_key(p));
+        assert_eq!(by_key, paths);
+    }
 
     fn keys(yaml: &str) -> Option<(String, String)> {
         quick_keys(yaml)
