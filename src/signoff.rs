@@ -167,7 +167,13 @@ fn fold_reference(text: &str, out: &mut Vec<u8>) {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// The file text with `sign_off: <hash>` set in the front matter: the existing line
@@ -214,6 +220,15 @@ pub fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Lower-case hex, two digits a byte, as every recorded sign-off and checksum has it.
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        let all: Vec<u8> = (0..=255).collect();
+        let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&all), expected);
+        assert_eq!(hex(&[0x0a, 0xff]), "0aff");
+    }
 
     // Folding agrees with split_whitespace joined by spaces, Unicode spaces included.
     #[test]
