@@ -256,43 +256,115 @@ fn long_date(d: chrono::NaiveDate) -> String {
 
 /// schema.org MedicalWebPage, serialised so that it cannot end its `<script>` element:
 /// `<`, `>` and `&` are written as JSON escapes, which a JSON parser reads back as is.
+/// Typed rather than built as a `serde_json::Value`, with each object's keys declared
+/// in the byte order a `Value`'s map sorts them in, so the text is the same as before
+/// (a change would count as a new revision of every page) without a map per object.
 fn json_ld(fm: &FrontMatter, lang: &str, config: &Config) -> String {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(rename = "@context")]
+        context: &'a str,
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        about: Vec<Named<'a>>,
+        citation: Vec<Citation<'a>>,
+        description: &'a str,
+        #[serde(rename = "inLanguage")]
+        in_language: &'a str,
+        #[serde(rename = "lastReviewed")]
+        last_reviewed: Option<String>,
+        #[serde(rename = "medicalAudience")]
+        medical_audience: Audience<'a>,
+        name: &'a str,
+        #[serde(rename = "reviewedBy")]
+        reviewed_by: Vec<Person<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Named<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        name: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Citation<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        publisher: Option<Named<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct Audience<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        #[serde(rename = "audienceType")]
+        audience_type: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Person<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        #[serde(rename = "hasCredential")]
+        has_credential: &'a str,
+        #[serde(rename = "jobTitle")]
+        job_title: &'a str,
+        name: &'a str,
+    }
     let audience = match fm.audience {
         crate::content::model::Audience::Patient => "Patient",
         crate::content::model::Audience::Caregiver => "Caregiver",
         crate::content::model::Audience::Professional => "Clinician",
     };
-    let value = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
-        "name": fm.title,
-        "description": fm.summary,
-        "inLanguage": lang,
-        "lastReviewed": fm.last_reviewed.map(|d| d.to_string()),
-        "reviewedBy": fm.reviewers.iter().map(|r| serde_json::json!({
-            "@type": "Person",
-            "name": r.name,
-            "jobTitle": r.role,
-            "hasCredential": r.credentials,
-        })).collect::<Vec<_>>(),
-        "medicalAudience": { "@type": "MedicalAudience", "audienceType": audience },
-        "about": fm.topics.iter().map(|t| serde_json::json!({
-            "@type": "Thing",
-            "name": config.topics.get(t).cloned().unwrap_or_else(|| t.clone()),
-        })).collect::<Vec<_>>(),
-        "citation": fm.sources.iter().map(|s| {
-            let mut c = serde_json::json!({ "@type": "CreativeWork", "name": s.title });
-            if let Some(href) = source_href(s) { c["url"] = href.into(); }
-            if let Some(p) = &s.publisher { c["publisher"] = serde_json::json!({"@type": "Organization", "name": p}); }
-            c
-        }).collect::<Vec<_>>(),
-    });
-    script_safe_json(&value)
+    let page = Page {
+        context: "https://schema.org",
+        kind: "MedicalWebPage",
+        about: fm
+            .topics
+            .iter()
+            .map(|t| Named {
+                kind: "Thing",
+                name: config.topics.get(t).map_or(t.as_str(), String::as_str),
+            })
+            .collect(),
+        citation: fm
+            .sources
+            .iter()
+            .map(|s| Citation {
+                kind: "CreativeWork",
+                name: &s.title,
+                publisher: s.publisher.as_deref().map(|p| Named {
+                    kind: "Organization",
+                    name: p,
+                }),
+                url: source_href(s),
+            })
+            .collect(),
+        description: &fm.summary,
+        in_language: lang,
+        last_reviewed: fm.last_reviewed.map(|d| d.to_string()),
+        medical_audience: Audience {
+            kind: "MedicalAudience",
+            audience_type: audience,
+        },
+        name: &fm.title,
+        reviewed_by: fm
+            .reviewers
+            .iter()
+            .map(|r| Person {
+                kind: "Person",
+                has_credential: &r.credentials,
+                job_title: &r.role,
+                name: &r.name,
+            })
+            .collect(),
+    };
+    script_safe(serde_json::to_string(&page).expect("JSON serialises"))
 }
 
 /// JSON text safe inside an HTML `<script>` element.
-pub fn script_safe_json(value: &serde_json::Value) -> String {
-    let json = serde_json::to_string(value).expect("JSON serialises");
+fn script_safe(json: String) -> String {
     let unsafe_char = ['<', '>', '&', '\u{2028}', '\u{2029}'];
     if !json.contains(unsafe_char) {
         return json;
@@ -335,15 +407,83 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     // A title containing </script> cannot leave the JSON-LD element.
     #[test]
     fn json_ld_cannot_break_out() {
-        let s =
-            script_safe_json(&serde_json::json!({"name": "</script><script>alert(1)</script>"}));
+        let s = script_safe(
+            serde_json::json!({"name": "</script><script>alert(1)</script>\u{2028}"}).to_string(),
+        );
         assert!(!s.contains("</script"));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(back["name"], "</script><script>alert(1)</script>");
+        assert_eq!(back["name"], "</script><script>alert(1)</script>\u{2028}");
+        assert!(!s.contains('\u{2028}'));
+    }
+
+    /// JSON-LD as it was built before `json_ld` was typed: a `serde_json::Value`.
+    fn json_ld_value(fm: &FrontMatter, lang: &str, config: &Config) -> serde_json::Value {
+        let audience = match fm.audience {
+            crate::content::model::Audience::Patient => "Patient",
+            crate::content::model::Audience::Caregiver => "Caregiver",
+            crate::content::model::Audience::Professional => "Clinician",
+        };
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": fm.title,
+            "description": fm.summary,
+            "inLanguage": lang,
+            "lastReviewed": fm.last_reviewed.map(|d| d.to_string()),
+            "reviewedBy": fm.reviewers.iter().map(|r| serde_json::json!({
+                "@type": "Person",
+                "name": r.name,
+                "jobTitle": r.role,
+                "hasCredential": r.credentials,
+            })).collect::<Vec<_>>(),
+            "medicalAudience": { "@type": "MedicalAudience", "audienceType": audience },
+            "about": fm.topics.iter().map(|t| serde_json::json!({
+                "@type": "Thing",
+                "name": config.topics.get(t).cloned().unwrap_or_else(|| t.clone()),
+            })).collect::<Vec<_>>(),
+            "citation": fm.sources.iter().map(|s| {
+                let mut c = serde_json::json!({ "@type": "CreativeWork", "name": s.title });
+                if let Some(href) = source_href(s) { c["url"] = href.into(); }
+                if let Some(p) = &s.publisher { c["publisher"] = serde_json::json!({"@type": "Organization", "name": p}); }
+                c
+            }).collect::<Vec<_>>(),
+        })
+    }
+
+    // The typed JSON-LD is the text the Value gave, on every repo article and on one
+    // with no review date, no publisher, a DOI-only source and an unknown topic: a
+    // difference would make every page a new revision.
+    #[test]
+    fn json_ld_text_is_unchanged() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(&root.join("healthpress.toml")).unwrap();
+        let mut loader = crate::content::Loader::new(&config);
+        loader.bodies = true;
+        let corpus = loader.load(loader.discover().unwrap(), None);
+        let mut fronts: Vec<FrontMatter> = corpus
+            .articles
+            .iter()
+            .filter_map(|a| FrontMatter::deserialize(&a.front.value).ok())
+            .collect();
+        assert!(fronts.len() >= 10, "only {} articles", fronts.len());
+        let mut odd = fronts[0].clone();
+        odd.last_reviewed = None;
+        odd.topics.push("not-a-topic".into());
+        for s in &mut odd.sources {
+            s.publisher = None;
+            s.url = None;
+            s.doi = Some("10.1000/xyz<&>".into());
+        }
+        fronts.push(odd);
+        for fm in &fronts {
+            let expected = script_safe(json_ld_value(fm, "en-GB", &config).to_string());
+            assert_eq!(json_ld(fm, "en-GB", &config), expected, "{}", fm.id);
+        }
     }
 
     // Standard base64, with padding (the CSP hash form).
