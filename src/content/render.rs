@@ -19,12 +19,30 @@ pub struct RenderedSection {
     pub id: String,
     /// The heading's text; empty for the introduction.
     pub heading: String,
-    /// The section's HTML, heading included (an `<h2>` with the section's id).
-    pub html: String,
+    /// The section's heading as HTML (an `<h2>` with the section's id); empty for the
+    /// introduction. The section's whole HTML is this and then `content_html`.
+    pub heading_html: String,
     /// The section's HTML without its heading.
     pub content_html: String,
     /// The byte range of the section in the file.
     pub range: std::ops::Range<usize>,
+}
+
+impl Rendered {
+    /// The whole body's HTML: each section's heading and content, in order.
+    pub fn html(&self) -> String {
+        let len = self
+            .sections
+            .iter()
+            .map(|s| s.heading_html.len() + s.content_html.len())
+            .sum();
+        let mut out = String::with_capacity(len);
+        for s in &self.sections {
+            out.push_str(&s.heading_html);
+            out.push_str(&s.content_html);
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -129,9 +147,9 @@ pub fn render<'a>(
     let mut footnotes = String::new();
     let mut first = true;
     for node in root.children() {
-        let value = node.data().value.clone();
+        let data = node.data();
         let range = range_of(node);
-        match value {
+        match &data.value {
             // The page shows the title itself: a leading `# Title` is not repeated.
             NodeValue::Heading(h) if h.level == 1 && first => {}
             NodeValue::Heading(h) if h.level <= 2 => {
@@ -146,7 +164,7 @@ pub fn render<'a>(
                 sections.push(RenderedSection {
                     id,
                     heading: text,
-                    html: heading,
+                    heading_html: heading,
                     content_html: String::new(),
                     range: range.clone(),
                 });
@@ -177,7 +195,6 @@ pub fn render<'a>(
             "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n{footnotes}</ol>\n</section>\n"
         );
         if let Some(last) = sections.last_mut() {
-            last.html.push_str(&html);
             last.content_html.push_str(&html);
         }
     }
@@ -187,7 +204,6 @@ pub fn render<'a>(
 
 fn push(sections: &mut [RenderedSection], html: &str, range: &std::ops::Range<usize>) {
     let last = sections.last_mut().expect("there is always a section");
-    last.html.push_str(html);
     last.content_html.push_str(html);
     if last.range.end < range.end {
         last.range.end = range.end;

@@ -485,7 +485,7 @@ fn prepare(
                 .body
                 .rendered
                 .as_ref()
-                .map(|r| r.sections.iter().map(|s| s.html.as_str()).collect())
+                .map(|r| r.html())
                 .unwrap_or_default(),
             text: d
                 .body
@@ -515,7 +515,7 @@ fn prepare(
             },
         })
         .collect();
-    let html: String = rendered.sections.iter().map(|s| s.html.as_str()).collect();
+    let html = rendered.html();
     let article = PublishedArticle {
         format: FORMAT_VERSION,
         id: front.id.clone(),
