@@ -384,20 +384,39 @@ fn sha256_pieces(pieces: &[&[u8]]) -> String {
 /// hashes as they were computed before `json::Parts`, which the tests hold equal).
 #[cfg(test)]
 fn json_hash<T: serde::Serialize>(value: &T) -> String {
-    struct Hashing(Sha256);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut w = std::io::BufWriter::with_capacity(16 * 1024, Hashing(Sha256::new()));
+    let mut w = std::io::BufWriter::with_capacity(16 * 1024, Hashing::new(std::io::sink()));
     serde_json::to_writer(&mut w, value).expect("bundle types serialise");
     let h = w.into_inner().map_err(|_| ()).expect("hashing cannot fail");
-    hex(&h.0.finalize())
+    hex(&h.hash.finalize())
+}
+
+/// A writer that hashes and counts what passes through it to `inner`.
+struct Hashing<W> {
+    inner: W,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl<W> Hashing<W> {
+    fn new(inner: W) -> Hashing<W> {
+        Hashing {
+            inner,
+            hash: Sha256::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn prepare(
@@ -424,7 +443,7 @@ fn prepare(
         let blocks = if sorted {
             let lo = body.blocks.partition_point(|b| b.range.start < from);
             let hi = body.blocks.partition_point(|b| b.range.start < to);
-            &body.blocks[lo..hi.max(lo)]
+            &body.blocks[lo..hi]
         } else {
             &body.blocks[..]
         };
@@ -759,33 +778,10 @@ fn write_manifest(
 /// on their way to the file. A 10,000-article manifest is over a megabyte: built in a
 /// growing buffer first, it spent most of its time having fresh pages zeroed.
 fn write_json<T: serde::Serialize>(dir: &Path, rel: &str, value: &T) -> Result<FileRef, RunError> {
-    struct Hashing<W> {
-        inner: W,
-        hash: Sha256,
-        bytes: u64,
-    }
-    impl<W: std::io::Write> std::io::Write for Hashing<W> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let n = self.inner.write(buf)?;
-            self.hash.update(&buf[..n]);
-            self.bytes += n as u64;
-            Ok(n)
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            self.inner.flush()
-        }
-    }
     use std::io::Write;
     let path = dir.join(rel);
     let file = File::create(&path).map_err(|e| io(&path, e))?;
-    let mut w = std::io::BufWriter::with_capacity(
-        64 * 1024,
-        Hashing {
-            inner: file,
-            hash: Sha256::new(),
-            bytes: 0,
-        },
-    );
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, Hashing::new(file));
     serde_json::to_writer_pretty(&mut w, value)
         .map_err(std::io::Error::from)
         .and_then(|()| w.write_all(b"\n"))
