@@ -96,15 +96,15 @@ fn stages(c: &mut Criterion) {
                     .articles
                     .par_iter()
                     .map(|article| {
-                        let mut out = Vec::new();
+                        let (mut out, mut references) = (Vec::new(), Vec::new());
                         let cx = ArticleContext {
                             article,
                             body: &article.body,
-                            corpus,
+                            disclaimers: &corpus.disclaimers,
                             config: &config,
                             today: today(),
                         };
-                        rules.check_article(&cx, false, &mut out);
+                        rules.check_article(&cx, false, &mut out, &mut references);
                         out.len()
                     })
                     .sum::<usize>()
@@ -160,13 +160,17 @@ fn build(c: &mut Criterion) {
                 render: true,
                 ..CheckOptions::default()
             };
-            let checked = check(&config, &options).unwrap();
             let build = healthpress::publish::BuildOptions {
                 out: out.path().to_path_buf(),
                 bundle_version: None,
                 generated_at: "2026-11-25T00:00:00Z".into(),
             };
-            healthpress::publish::build(&config, &checked.corpus, &build).unwrap();
+            // As `healthpress build` does it: each article published as it is checked.
+            let mut publisher = healthpress::publish::Publisher::start(&config, build).unwrap();
+            let checked =
+                healthpress::check::check_and_publish(&config, &options, &publisher).unwrap();
+            assert!(!checked.outcome.report().tally().fails(false));
+            publisher.finish(&checked.index.retired()).unwrap();
         })
     });
     group.finish();

@@ -1,15 +1,19 @@
-//! `check`: load the corpus, run the article rules in parallel and the corpus rules
-//! after them, keep what concerns the files asked about, sort.
+//! `check`: one parallel pass reads, parses and checks each file and lets it go,
+//! keeping only its findings and its entry in the index (id, status, links to other
+//! articles); the corpus rules then run over the index. Keep what concerns the files
+//! asked about, sort.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Corpus, FileKind, Loader};
+use crate::content::index::{Entry, Index};
+use crate::content::{Article, Disclaimers, FileKind, Loader};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
 use crate::source::SourceFile;
@@ -91,7 +95,8 @@ impl Outcome {
 }
 
 pub struct Checked {
-    pub corpus: Corpus,
+    /// What the corpus rules saw of every file.
+    pub index: Index,
     pub outcome: Outcome,
 }
 
@@ -105,14 +110,13 @@ fn run(
     cache: Option<&crate::content::ArticleCache>,
     publisher: Option<&crate::publish::Publisher<'_>>,
 ) -> Result<Checked, RunError> {
-    let found = std::time::Instant::now();
+    let found = Instant::now();
     let mut loader = Loader::new(config);
     loader.render = options.render;
     loader.cache = cache;
-    // A whole-corpus build needs every body afterwards, and the watch cache keeps them;
-    // a plain check, or a build that publishes as it goes, parses each body in the
-    // rules pass and lets it go.
-    loader.bodies = (options.render && publisher.is_none()) || cache.is_some();
+    // Each body is parsed in the pass, just before its rules, and let go after them;
+    // the watch cache keeps parsed files whole, bodies included, between runs.
+    loader.bodies = cache.is_some();
     let files = loader
         .discover()
         .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
@@ -169,128 +173,113 @@ fn run(
             },
         );
     }
-    let started = std::time::Instant::now();
-    // Reporting on a few files: parse those first, then only index the others unless
-    // they mention one of their ids (`IndexOnly`). The watch cache and a build keep
-    // every file whole, so they load everything.
-    if let Some(names) = &targets.names
-        && cache.is_none()
-        && !options.render
-    {
-        let mine: Vec<(PathBuf, FileKind)> = files
+    let started = Instant::now();
+    let (disclaimer_files, article_files): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(_, k)| *k == FileKind::Disclaimer);
+    let disclaimers = Disclaimers::new(
+        disclaimer_files
+            .into_par_iter()
+            .map(|(p, k)| loader.load_cached(p, k))
+            .collect(),
+    );
+    check_policy_disclaimers(config, &disclaimers)?;
+    // Reporting on a few files: those are parsed first, for their ids. A plain check
+    // then only indexes the other files, unless they mention one of those ids
+    // (`IndexOnly`); the watch cache and a build read every file whole.
+    let mut first: HashMap<PathBuf, Arc<Article>> = HashMap::new();
+    if let Some(names) = &targets.names {
+        let index_only = cache.is_none() && !options.render;
+        if index_only {
+            loader.validate_only = Some(names.clone());
+        }
+        let parsed: Vec<Arc<Article>> = article_files
             .iter()
             .filter(|(p, _)| names.contains(&loader.name_of(p)))
             .cloned()
-            .collect();
-        loader.validate_only = Some(names.clone());
-        let parsed: Vec<crate::content::Article> = mine
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(p, k)| loader.load_file(p, k))
+            .map(|(p, k)| loader.load_cached(p, k))
             .collect();
-        let mut ids = old_ids.clone();
+        let mut ids = old_ids;
         ids.extend(parsed.iter().filter_map(|a| a.id().map(str::to_string)));
-        loader.index_only = Some(crate::content::IndexOnly::new(parsed, &ids));
+        if index_only {
+            loader.index_only = Some(crate::content::IndexOnly::new(&ids));
+        }
+        targets.ids.extend(ids);
+        first = parsed
+            .into_iter()
+            .map(|a| (a.file.path.clone(), a))
+            .collect();
     }
-    let corpus = loader.load(files, options.progress.as_deref());
-    let loaded = started.elapsed();
-    check_policy_disclaimers(config, &corpus)?;
-    targets.add_ids(&corpus, old_ids);
+    let ready = started.elapsed();
 
     let rules = ActiveRules::new(config);
-    let all = corpus.articles.iter().chain(corpus.disclaimers.iter());
-    let per_article: Vec<(Vec<Diagnostic>, Vec<suppress::Directive>)> = all
-        .collect::<Vec<_>>()
+    let pass = Pass {
+        config,
+        loader: &loader,
+        rules: &rules,
+        disclaimers: &disclaimers,
+        targets: &targets,
+        publisher,
+        today: options.today,
+    };
+    let items: Vec<Item> = article_files
+        .into_iter()
+        .map(|(p, k)| match first.remove(&p) {
+            Some(a) => Item::Parsed(a),
+            None => Item::Path(p, k),
+        })
+        .chain(disclaimers.list.iter().cloned().map(Item::Parsed))
+        .collect();
+    let results: Vec<FileResult> = items
         .into_par_iter()
-        .map(|article| {
-            let mut out = Vec::new();
-            let mine = targets.contains(article.name());
-            if article.indexed_only || (!mine && !targets.partial()) {
-                return (out, Vec::new());
+        .map(|item| {
+            let r = pass.file(item);
+            if let Some(p) = &options.progress {
+                p.tick();
             }
-            // The body is parsed here, just before its rules, unless the loader kept it.
-            // Another file's body matters to the files reported on only if it links to
-            // one of them; otherwise its corpus-scope rules see front matter alone.
-            let parsed;
-            let body = if loader.bodies || article.kind == FileKind::Disclaimer {
-                &article.body
-            } else if !mine && !targets.linked_from(&article.file.text) {
-                &EMPTY_BODY
-            } else {
-                parsed = loader.body_of(article);
-                &parsed
-            };
-            let cx = ArticleContext {
-                article,
-                body,
-                corpus: &corpus,
-                config,
-                today: options.today,
-            };
-            rules.check_article(&cx, !mine, &mut out);
-            if let Some(p) = publisher {
-                p.article(article, body, &corpus);
-            }
-            if !mine {
-                out.retain(|d| targets.involved(d));
-            }
-            (out, suppress::parse(&article.file, body))
+            r
         })
         .collect();
-    let mut profile = vec![
-        ("phase: find files", started - found),
-        ("phase: read and parse front matter", loaded),
-        (
-            "phase: bodies and article rules",
-            started.elapsed() - loaded,
-        ),
-    ];
-    profile.extend(rules.profile());
-    let mut directives = suppress::Directives::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for ((out, dirs), article) in per_article
-        .into_iter()
-        .zip(corpus.articles.iter().chain(corpus.disclaimers.iter()))
-    {
-        diagnostics.extend(out);
-        if !dirs.is_empty() {
-            directives.insert(article.file.name.clone(), (Arc::clone(&article.file), dirs));
-        }
-    }
+    let passed = started.elapsed();
+    let (index, diagnostics, mut sources) = conclude(&pass, results);
 
-    let mut corpus_out = Vec::new();
-    rules.check_corpus(
-        &CorpusContext {
-            corpus: &corpus,
-            config,
-            today: options.today,
-        },
-        &mut corpus_out,
-    );
-    corpus_out.retain(|d| targets.contains(&d.file) || targets.involved(d));
-    diagnostics.extend(corpus_out);
-    suppress::apply(directives, config, &mut diagnostics);
-    diagnostics.sort_by(Diagnostic::sort_key_cmp);
-    diagnostics.dedup();
-
+    // The report quotes the lines of the files with findings. A file whose text was
+    // let go in the pass (a corpus rule found something there) is read again; if it
+    // changed meanwhile it is reported without its lines rather than with wrong ones.
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
-    let sources = corpus
-        .articles
+    let reread: Vec<(Arc<str>, Arc<SourceFile>)> = index
+        .entries
         .iter()
-        .chain(corpus.disclaimers.iter())
-        .filter(|a| with_findings.contains(a.name()))
-        .map(|a| (a.file.name.clone(), Arc::clone(&a.file)))
+        .filter(|e| with_findings.contains(&*e.name) && !sources.contains_key(&e.name))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter_map(|e| {
+            let text = crate::content::read_text(&e.path, config.max_file_bytes).ok()?;
+            let file = SourceFile::new(e.path.clone(), e.name.clone(), text);
+            (file.text.len() == e.len).then(|| (e.name.clone(), Arc::new(file)))
+        })
         .collect();
-    let mut files: Vec<Arc<str>> = corpus
-        .articles
+    sources.extend(reread);
+
+    let mut files: Vec<Arc<str>> = index
+        .entries
         .iter()
-        .chain(corpus.disclaimers.iter())
-        .map(|a| a.file.name.clone())
+        .map(|e| e.name.clone())
         .filter(|n| targets.contains(n))
         .collect();
     files.sort();
     let files_checked = files.len();
+    let mut profile = vec![
+        ("phase: find files", started - found),
+        ("phase: disclaimers and the files reported on", ready),
+        ("phase: read, parse and check each file", passed - ready),
+        ("phase: corpus rules and report", started.elapsed() - passed),
+    ];
+    profile.extend(rules.profile());
     Ok(Checked {
-        corpus,
+        index,
         outcome: Outcome {
             profile,
             diagnostics,
@@ -299,6 +288,124 @@ fn run(
             files_checked,
         },
     })
+}
+
+/// A file for the pass: parsed already (a disclaimer, a file reported on), or to read.
+enum Item {
+    Parsed(Arc<Article>),
+    Path(PathBuf, FileKind),
+}
+
+/// What the pass keeps of one file.
+struct FileResult {
+    entry: Entry,
+    diagnostics: Vec<Diagnostic>,
+    directives: Vec<suppress::Directive>,
+    /// The file, kept only when it has findings or suppressions (for the report, and
+    /// for the suppressions to be applied to the corpus rules' findings too).
+    source: Option<Arc<SourceFile>>,
+}
+
+/// What every file of one run is checked with.
+struct Pass<'a> {
+    config: &'a Config,
+    loader: &'a Loader<'a>,
+    rules: &'a ActiveRules,
+    disclaimers: &'a Disclaimers,
+    targets: &'a Targets,
+    publisher: Option<&'a crate::publish::Publisher<'a>>,
+    today: NaiveDate,
+}
+
+impl Pass<'_> {
+    /// Read (unless given), parse and check one file, hand it to the publisher, and keep
+    /// only its entry and findings: its text, front matter and body go when this returns.
+    fn file(&self, item: Item) -> FileResult {
+        let article = match item {
+            Item::Parsed(a) => a,
+            Item::Path(p, k) => self.loader.load_cached(p, k),
+        };
+        let mut diagnostics = Vec::new();
+        let mut references = Vec::new();
+        let mut directives = Vec::new();
+        if !article.indexed_only {
+            let mine = self.targets.contains(article.name());
+            // A file outside those reported on matters only through its links to them;
+            // unless its text has one, its corpus-scope rules see its front matter alone.
+            let parsed;
+            let body = if self.loader.bodies || article.kind == FileKind::Disclaimer {
+                &article.body
+            } else if !mine && !self.targets.linked_from(&article.file.text) {
+                &EMPTY_BODY
+            } else {
+                parsed = self.loader.body_of(&article);
+                &parsed
+            };
+            let cx = ArticleContext {
+                article: &article,
+                body,
+                disclaimers: self.disclaimers,
+                config: self.config,
+                today: self.today,
+            };
+            self.rules
+                .check_article(&cx, !mine, &mut diagnostics, &mut references);
+            if let Some(p) = self.publisher {
+                p.article(&article, body, self.disclaimers);
+            }
+            if !mine {
+                diagnostics.retain(|d| self.targets.involved(d));
+            }
+            directives = suppress::parse(&article.file, body);
+        }
+        let keep = !diagnostics.is_empty() || !directives.is_empty();
+        FileResult {
+            entry: Entry::of(&article, references),
+            diagnostics,
+            directives,
+            source: keep.then(|| Arc::clone(&article.file)),
+        }
+    }
+}
+
+/// After the pass: the corpus rules over every file's entry, then the suppressions, in
+/// the order every report uses. Returns the index, the findings, and the files kept
+/// for them.
+fn conclude(pass: &Pass<'_>, results: Vec<FileResult>) -> (Index, Vec<Diagnostic>, Sources) {
+    let mut directives = suppress::Directives::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut sources = Sources::new();
+    let mut entries = Vec::with_capacity(results.len());
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        if let Some(file) = r.source {
+            if !r.directives.is_empty() {
+                directives.insert(file.name.clone(), (Arc::clone(&file), r.directives));
+            }
+            sources.insert(file.name.clone(), file);
+        }
+        entries.push(r.entry);
+    }
+    let index = Index::new(entries);
+    let mut corpus_out = Vec::new();
+    pass.rules.check_corpus(
+        &CorpusContext {
+            index: &index,
+            config: pass.config,
+            today: pass.today,
+        },
+        &mut corpus_out,
+    );
+    diagnostics.extend(corpus_out);
+    suppress::apply(directives, pass.config, &mut diagnostics);
+    // A file outside those reported on is read for what involves them; its own
+    // findings (an unused suppression there, say) are not this run's to show.
+    diagnostics.retain(|d| pass.targets.contains(&d.file) || pass.targets.involved(d));
+    diagnostics.sort_by(Diagnostic::sort_key_cmp);
+    diagnostics.dedup();
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    sources.retain(|name, _| with_findings.contains(&**name));
+    (index, diagnostics, sources)
 }
 
 /// The content files at or under `paths` (files and folders inside the content folder).
@@ -319,10 +426,10 @@ pub fn resolve_paths(
 
 /// A policy that requires a disclaimer nobody wrote is a config error: every article
 /// would fail for a reason no article can fix.
-fn check_policy_disclaimers(config: &Config, corpus: &Corpus) -> Result<(), RunError> {
+fn check_policy_disclaimers(config: &Config, disclaimers: &Disclaimers) -> Result<(), RunError> {
     for r in &config.policy.require {
         for d in &r.disclaimers {
-            if corpus.disclaimer(d).is_none() {
+            if disclaimers.get(d).is_none() {
                 return Err(config
                     .error_at(
                         d,
@@ -355,10 +462,7 @@ impl Targets {
         files: &[(PathBuf, FileKind)],
     ) -> Result<Targets, RunError> {
         if paths.is_empty() {
-            return Ok(Targets {
-                names: None,
-                ids: HashSet::new(),
-            });
+            return Ok(Targets::all());
         }
         let content = canonical(&config.content_dir)?;
         let mut wanted = Vec::new();
@@ -401,25 +505,19 @@ impl Targets {
         })
     }
 
+    /// Report on every file.
+    fn all() -> Targets {
+        Targets {
+            names: None,
+            ids: HashSet::new(),
+        }
+    }
+
     /// Report on nothing (no content file changed).
     fn none() -> Targets {
         Targets {
             names: Some(HashSet::new()),
             ids: HashSet::new(),
-        }
-    }
-
-    fn add_ids(&mut self, corpus: &Corpus, old: Vec<String>) {
-        if self.names.is_none() {
-            return;
-        }
-        self.ids.extend(old);
-        for a in &corpus.articles {
-            if self.contains(a.name())
-                && let Some(id) = a.id()
-            {
-                self.ids.insert(id.to_string());
-            }
         }
     }
 
@@ -441,11 +539,6 @@ impl Targets {
             }
         }
         false
-    }
-
-    /// Reporting on some files only.
-    fn partial(&self) -> bool {
-        self.names.is_some()
     }
 
     /// A finding elsewhere that involves a file reported on, or one of its ids.
@@ -479,6 +572,8 @@ pub struct Checker<'c> {
     config: &'c Config,
     loader: Loader<'c>,
     rules: ActiveRules,
+    disclaimers: Disclaimers,
+    targets: Targets,
 }
 
 impl<'c> Checker<'c> {
@@ -489,6 +584,8 @@ impl<'c> Checker<'c> {
             config,
             loader,
             rules: ActiveRules::new(config),
+            disclaimers: Disclaimers::default(),
+            targets: Targets::all(),
         }
     }
 
@@ -500,7 +597,6 @@ impl<'c> Checker<'c> {
         bytes: &[u8],
         today: NaiveDate,
     ) -> (Arc<SourceFile>, Vec<Diagnostic>) {
-        let config = self.config;
         let (text, unreadable) = match std::str::from_utf8(bytes) {
             Ok(t) if !t.contains('\0') => (t.to_string(), None),
             Ok(_) => (String::new(), Some(crate::content::Unreadable::Binary)),
@@ -518,33 +614,19 @@ impl<'c> Checker<'c> {
             article.body = Default::default();
             article.unreadable = unreadable;
         }
-        let corpus = Corpus::single(article);
-        let article = &corpus.articles[0];
-        let mut out = Vec::new();
-        let cx = ArticleContext {
-            article,
-            body: &article.body,
-            corpus: &corpus,
-            config,
+        let file = Arc::clone(&article.file);
+        let pass = Pass {
+            config: self.config,
+            loader: &self.loader,
+            rules: &self.rules,
+            disclaimers: &self.disclaimers,
+            targets: &self.targets,
+            publisher: None,
             today,
         };
-        self.rules.check_article(&cx, false, &mut out);
-        self.rules.check_corpus(
-            &CorpusContext {
-                corpus: &corpus,
-                config,
-                today,
-            },
-            &mut out,
-        );
-        let mut directives = suppress::Directives::new();
-        let dirs = suppress::parse(&article.file, &article.body);
-        if !dirs.is_empty() {
-            directives.insert(article.file.name.clone(), (Arc::clone(&article.file), dirs));
-        }
-        suppress::apply(directives, config, &mut out);
-        out.sort_by(Diagnostic::sort_key_cmp);
-        (Arc::clone(&article.file), out)
+        let result = pass.file(Item::Parsed(Arc::new(article)));
+        let (_, diagnostics, _) = conclude(&pass, vec![result]);
+        (file, diagnostics)
     }
 }
 

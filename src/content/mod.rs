@@ -1,6 +1,7 @@
 //! Loading: walk the content folder, read and parse every file in parallel, once,
 //! into the article model that rules and the publisher read.
 
+pub mod index;
 pub mod markdown;
 pub mod model;
 pub mod render;
@@ -171,53 +172,56 @@ impl Article {
 }
 
 /// Everything loaded: the articles and the disclaimers, each sorted by file name.
+/// `check` never holds this (it keeps an `index::Index`); a preview and callers that
+/// want every parsed file at once (benchmarks, tests) do.
 #[derive(Debug, Default)]
 pub struct Corpus {
     pub articles: Vec<Arc<Article>>,
-    pub disclaimers: Vec<Arc<Article>>,
-    ids: HashMap<String, Vec<usize>>,
-    disclaimer_ids: HashMap<String, usize>,
-    /// Each article's status, by index: rules that follow links ask it of other
-    /// articles, and this is one cache line where the front matter is many.
-    statuses: Vec<Option<Status>>,
+    pub disclaimers: Disclaimers,
 }
 
 impl Corpus {
-    /// A corpus of one article (fuzzing and property tests).
-    pub fn single(article: Article) -> Corpus {
-        let mut ids = HashMap::new();
-        if let Some(id) = article.id() {
-            ids.insert(id.to_string(), vec![0]);
-        }
-        Corpus {
-            statuses: vec![article.status()],
-            articles: vec![Arc::new(article)],
-            disclaimers: Vec::new(),
-            ids,
-            disclaimer_ids: HashMap::new(),
-        }
-    }
-
-    /// Indexes of the articles that carry `id`.
-    pub fn articles_with_id(&self, id: &str) -> &[usize] {
-        self.ids.get(id).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// The status of the article at index `i` of `articles`.
-    pub fn status(&self, i: usize) -> Option<Status> {
-        self.statuses[i]
-    }
-
-    pub fn has_article(&self, id: &str) -> bool {
-        self.ids.contains_key(id)
-    }
-
     pub fn disclaimer(&self, id: &str) -> Option<&Article> {
-        self.disclaimer_ids.get(id).map(|&i| &*self.disclaimers[i])
+        self.disclaimers.get(id)
     }
 
-    pub fn ids(&self) -> impl Iterator<Item = (&String, &Vec<usize>)> {
-        self.ids.iter()
+    /// The ids of the articles whose status is `retired`.
+    pub fn retired(&self) -> std::collections::BTreeSet<&str> {
+        self.articles
+            .iter()
+            .filter(|a| a.status() == Some(Status::Retired))
+            .filter_map(|a| a.id())
+            .collect()
+    }
+}
+
+/// The shared disclaimers (`content/_disclaimers/`), parsed with their bodies before
+/// any article: every article's rules and page need them, and they are few.
+#[derive(Debug, Default)]
+pub struct Disclaimers {
+    pub list: Vec<Arc<Article>>,
+    ids: HashMap<String, usize>,
+}
+
+impl Disclaimers {
+    /// `list` sorted by file name; the first file with an id wins.
+    pub fn new(list: Vec<Arc<Article>>) -> Disclaimers {
+        let mut ids = HashMap::new();
+        for (i, d) in list.iter().enumerate() {
+            if let Some(id) = d.id() {
+                ids.entry(id.to_string()).or_insert(i);
+            }
+        }
+        Disclaimers { list, ids }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Article> {
+        self.ids.get(id).map(|&i| &*self.list[i])
+    }
+
+    /// Every disclaimer's id.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().filter_map(|d| d.id())
     }
 }
 
@@ -248,22 +252,14 @@ pub struct Loader<'c> {
 /// not kept. A file that mentions one of the reported files' ids (a link to one of them,
 /// the same id) is parsed in full, since its findings can involve them.
 pub struct IndexOnly {
-    /// The reported files, parsed already, by path; taken as the load reaches them.
-    pub parsed: std::sync::Mutex<HashMap<PathBuf, Article>>,
     /// The ids whose mention makes a file be parsed in full.
     pub ids: Option<aho_corasick::AhoCorasick>,
 }
 
 impl IndexOnly {
-    pub fn new(parsed: Vec<Article>, ids: &[String]) -> IndexOnly {
+    pub fn new(ids: &[String]) -> IndexOnly {
         let ids: Vec<&String> = ids.iter().filter(|i| !i.is_empty()).collect();
         IndexOnly {
-            parsed: std::sync::Mutex::new(
-                parsed
-                    .into_iter()
-                    .map(|a| (a.file.path.clone(), a))
-                    .collect(),
-            ),
             ids: (!ids.is_empty())
                 .then(|| aho_corasick::AhoCorasick::new(ids).expect("ids build an automaton")),
         }
@@ -367,24 +363,9 @@ impl<'c> Loader<'c> {
         let (disclaimers, articles): (Vec<_>, Vec<_>) = parsed
             .into_iter()
             .partition(|a| a.kind == FileKind::Disclaimer);
-        let mut ids: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, a) in articles.iter().enumerate() {
-            if let Some(id) = a.id() {
-                ids.entry(id.to_string()).or_default().push(i);
-            }
-        }
-        let mut disclaimer_ids = HashMap::new();
-        for (i, d) in disclaimers.iter().enumerate() {
-            if let Some(id) = d.id() {
-                disclaimer_ids.entry(id.to_string()).or_insert(i);
-            }
-        }
         Corpus {
-            statuses: articles.iter().map(|a| a.status()).collect(),
             articles,
-            disclaimers,
-            ids,
-            disclaimer_ids,
+            disclaimers: Disclaimers::new(disclaimers),
         }
     }
 
@@ -400,7 +381,7 @@ impl<'c> Loader<'c> {
         name.into()
     }
 
-    fn load_cached(&self, path: PathBuf, kind: FileKind) -> Arc<Article> {
+    pub fn load_cached(&self, path: PathBuf, kind: FileKind) -> Arc<Article> {
         let Some(cache) = self.cache else {
             return Arc::new(self.load_file(path, kind));
         };
@@ -427,12 +408,6 @@ impl<'c> Loader<'c> {
 
     /// Read and parse one file. Never fails: problems become part of the article.
     pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
-        if let Some(ix) = &self.index_only
-            && let Ok(mut parsed) = ix.parsed.lock()
-            && let Some(a) = parsed.remove(&path)
-        {
-            return a;
-        }
         let name = self.name_of(&path);
         if let Ok(meta) = std::fs::symlink_metadata(&path)
             && meta.file_type().is_symlink()
@@ -637,7 +612,7 @@ fn is_markdown(path: &Path) -> bool {
 
 /// Read a file as UTF-8 text, within the size limit. On failure, say why and give back
 /// what text there is to show (nothing, or the valid part).
-fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
+pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
     let io = |e: std::io::Error| (Unreadable::Io(e.to_string()), String::new());
     let f = std::fs::File::open(path).map_err(io)?;
     let len = f.metadata().map_err(io)?.len();

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::content::markdown::Body;
 use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
-use crate::content::{Article, Corpus, FileKind};
+use crate::content::{Article, Corpus, Disclaimers, FileKind};
 use crate::publish::model::*;
 use crate::signoff::hex;
 
@@ -78,8 +78,8 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
     corpus
         .articles
         .par_iter()
-        .for_each(|a| publisher.article(a, &a.body, corpus));
-    publisher.finish(corpus)
+        .for_each(|a| publisher.article(a, &a.body, &corpus.disclaimers));
+    publisher.finish(&corpus.retired())
 }
 
 /// A build in progress: the lock on the output folder, the previous bundle, and the
@@ -168,7 +168,7 @@ impl<'c> Publisher<'c> {
 
     /// Prepare and write one checked article, if it is published. Called from the
     /// parallel rules pass with the body parsed there; problems are kept for `finish`.
-    pub fn article(&self, a: &Article, body: &Body, corpus: &Corpus) {
+    pub fn article(&self, a: &Article, body: &Body, disclaimers: &Disclaimers) {
         if a.kind != FileKind::Article || a.status() != Some(Status::Published) {
             return;
         }
@@ -177,7 +177,7 @@ impl<'c> Publisher<'c> {
         if a.unreadable.is_some() || a.front_problem.is_some() || !a.violations.is_empty() {
             return;
         }
-        match self.write_article(a, body, corpus) {
+        match self.write_article(a, body, disclaimers) {
             Ok(w) => self
                 .written
                 .lock()
@@ -195,9 +195,9 @@ impl<'c> Publisher<'c> {
         &self,
         a: &Article,
         body: &Body,
-        corpus: &Corpus,
+        disclaimers: &Disclaimers,
     ) -> Result<Written, RunError> {
-        let mut p = prepare(a, body, corpus, self.config, &self.pages)?;
+        let mut p = prepare(a, body, disclaimers, self.config, &self.pages)?;
         let id = p.article.id.clone();
         let (old, retired) = match (&self.previous, self.previous_ids.get(&id)) {
             (Some((_, m)), Some(&Previous::Article(i))) => (Some(&m.articles[i]), None),
@@ -253,8 +253,12 @@ impl<'c> Publisher<'c> {
 
     /// After a check that passed: plan the version, write the index, changelog and
     /// manifest, and rename the folder into place. Nothing is written when nothing
-    /// changed, or when an article could not be published.
-    pub fn finish(&mut self, corpus: &Corpus) -> Result<Built, RunError> {
+    /// changed, or when an article could not be published. `retired`: the ids of the
+    /// articles whose status is `retired`.
+    pub fn finish(
+        &mut self,
+        retired: &std::collections::BTreeSet<&str>,
+    ) -> Result<Built, RunError> {
         let mut since = std::time::Instant::now();
         let mut failures =
             std::mem::take(self.failures.get_mut().unwrap_or_else(|e| e.into_inner()));
@@ -275,7 +279,7 @@ impl<'c> Publisher<'c> {
                 pair[0].entry.id
             )));
         }
-        let Some(plan) = plan(corpus, &written, self.previous.as_ref(), &self.options)? else {
+        let Some(plan) = plan(retired, &written, self.previous.as_ref(), &self.options)? else {
             let version = self
                 .previous
                 .as_ref()
@@ -356,7 +360,7 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
         )));
     }
     let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
-    let prepared = prepare(article, &article.body, &corpus, config, &pages)?;
+    let prepared = prepare(article, &article.body, &corpus.disclaimers, config, &pages)?;
     let name = format!("healthpress-preview-{}.html", prepared.article.id);
     let path = std::env::temp_dir().join(name);
     std::fs::write(&path, prepared.page).map_err(|e| io(&path, e))?;
@@ -422,7 +426,7 @@ impl<W: std::io::Write> std::io::Write for Hashing<W> {
 fn prepare(
     a: &Article,
     body: &Body,
-    corpus: &Corpus,
+    disclaimers: &Disclaimers,
     config: &Config,
     pages: &page::Pages,
 ) -> Result<Prepared, RunError> {
@@ -496,7 +500,7 @@ fn prepare(
     let disclaimers = front
         .disclaimers
         .iter()
-        .filter_map(|id| corpus.disclaimer(id))
+        .filter_map(|id| disclaimers.get(id))
         .map(|d| PublishedDisclaimer {
             id: d.id().unwrap_or_default().to_string(),
             title: d.str("title").unwrap_or_default().to_string(),
@@ -574,7 +578,7 @@ struct Plan {
 }
 
 fn plan(
-    corpus: &Corpus,
+    retired_in_content: &BTreeSet<&str>,
     written: &[Written],
     previous: Option<&(Version, Manifest)>,
     options: &BuildOptions,
@@ -596,12 +600,6 @@ fn plan(
         .unwrap_or_default();
 
     let now: BTreeSet<&str> = written.iter().map(|w| w.entry.id.as_str()).collect();
-    let retired_in_content: BTreeSet<&str> = corpus
-        .articles
-        .iter()
-        .filter(|a| a.status() == Some(Status::Retired))
-        .filter_map(|a| a.id())
-        .collect();
     let mut newly_retired = Vec::new();
     for (id, old) in &prev_articles {
         if now.contains(id) {
@@ -616,7 +614,7 @@ fn plan(
     }
     // Retired in the content but never published: listed so that apps that got it
     // some other way still delete it.
-    for id in &retired_in_content {
+    for id in retired_in_content {
         if !prev_articles.contains_key(id) && !prev_retired.contains(id) {
             newly_retired.push((id.to_string(), RetiredReason::Retired, 0));
         }
@@ -867,7 +865,7 @@ mod tests {
         let pages = page::Pages::new(&config).unwrap();
         let mut compared = 0;
         for a in &corpus.articles {
-            let Ok(mut p) = prepare(a, &a.body, &corpus, &config, &pages) else {
+            let Ok(mut p) = prepare(a, &a.body, &corpus.disclaimers, &config, &pages) else {
                 continue;
             };
             for (revision, reading) in [(1, p.article.reading), (12, None)] {

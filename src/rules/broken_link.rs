@@ -1,10 +1,11 @@
 //! `broken-link`: an `article:` or `media:` link, or a `related` id, that resolves to nothing.
 
 use crate::config::suggest;
-use crate::content::model::Status;
-use crate::content::{Article, Corpus};
+use crate::content::index::{Entry, Index, ReferenceKind};
 use crate::diagnostic::Severity;
-use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
+use crate::rules::{
+    ArticleContext, Check, CorpusContext, CorpusSink, Docs, RuleDef, RuleMeta, Scope, Sink,
+};
 
 pub static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
@@ -29,55 +30,35 @@ pub static RULE: RuleDef = RuleDef {
 
 struct BrokenLink;
 
-/// What an `article:` target is.
 enum Target<'a> {
     Ok,
     Missing,
-    NotPublished(&'a Article),
+    NotPublished(&'a Entry),
 }
 
-/// Where an `article:` link or `related` id from an article leads; `published` says
-/// whether the article it is in is published.
-fn resolve<'a>(corpus: &'a Corpus, published: bool, id: &str) -> Target<'a> {
-    let Some(&i) = corpus.articles_with_id(id).first() else {
+fn resolve<'a>(index: &'a Index, published: bool, id: &str) -> Target<'a> {
+    let Some(target) = index.with_id(id).next() else {
         return Target::Missing;
     };
-    if published && corpus.status(i) != Some(Status::Published) {
-        return Target::NotPublished(&corpus.articles[i]);
+    if published && !target.is_published() {
+        return Target::NotPublished(target);
     }
     Target::Ok
 }
 
-fn hint(corpus: &Corpus, id: &str) -> Option<String> {
-    let s = suggest(id, corpus.ids().map(|(k, _)| k.as_str()));
+fn hint(index: &Index, id: &str) -> Option<String> {
+    let s = suggest(id, index.ids().map(|(k, _)| k));
     (!s.is_empty()).then(|| format!("check the id{}", s.replacen("; ", " (", 1) + ")"))
 }
 
 impl Check for BrokenLink {
+    /// Links to media are checked here, against the article's own `media` list; links
+    /// to articles and `related` ids are recorded, and resolved in `corpus`.
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
-        let corpus = cx.corpus;
-        let published = a.status() == Some(Status::Published);
         for link in &cx.body.links {
             if let Some(id) = link.url.strip_prefix("article:") {
-                match resolve(corpus, published, id) {
-                    Target::Ok => {}
-                    Target::Missing => sink.report_involving(
-                        link.range.clone(),
-                        format!("no article has the id `{id}`"),
-                        hint(corpus, id).or(Some("link to an existing article's `id`".into())),
-                        vec![id.to_string()],
-                    ),
-                    Target::NotPublished(t) => sink.report_involving(
-                        link.range.clone(),
-                        format!(
-                            "`{id}` is not published ({}), so this link would be broken in the bundle",
-                            t.str("status").unwrap_or("no status")
-                        ),
-                        Some("remove the link until that article is published".into()),
-                        vec![id.to_string()],
-                    ),
-                }
+                sink.refer(id, link.range.clone(), ReferenceKind::Link);
             } else if let Some(id) = link.url.strip_prefix("media:") {
                 let known: Vec<&str> = a
                     .front
@@ -101,24 +82,46 @@ impl Check for BrokenLink {
             }
         }
         for (i, id) in a.strs("related") {
-            let range = || a.value_range(&format!("/related/{i}"));
-            match resolve(corpus, published, id) {
-                Target::Ok => {}
-                Target::Missing => sink.report_involving(
-                    range(),
-                    format!("related article `{id}` does not exist"),
-                    hint(corpus, id).or(Some("use the `id` of an existing article".into())),
-                    vec![id.to_string()],
-                ),
-                Target::NotPublished(t) => sink.report_involving(
-                    range(),
-                    format!(
-                        "related article `{id}` is not published ({})",
-                        t.str("status").unwrap_or("no status")
+            sink.refer(
+                id,
+                a.value_range(&format!("/related/{i}")),
+                ReferenceKind::Related,
+            );
+        }
+    }
+
+    fn corpus(&self, cx: &CorpusContext<'_>, sink: &mut CorpusSink<'_>) {
+        let index = cx.index;
+        for entry in &index.entries {
+            let published = entry.is_published();
+            for r in &entry.references {
+                let id = &*r.id;
+                let (message, help) = match (resolve(index, published, id), r.kind) {
+                    (Target::Ok, _) => continue,
+                    (Target::Missing, ReferenceKind::Link) => (
+                        format!("no article has the id `{id}`"),
+                        hint(index, id).unwrap_or("link to an existing article's `id`".into()),
                     ),
-                    Some("remove it from `related` until it is published".into()),
-                    vec![id.to_string()],
-                ),
+                    (Target::Missing, ReferenceKind::Related) => (
+                        format!("related article `{id}` does not exist"),
+                        hint(index, id).unwrap_or("use the `id` of an existing article".into()),
+                    ),
+                    (Target::NotPublished(t), ReferenceKind::Link) => (
+                        format!(
+                            "`{id}` is not published ({}), so this link would be broken in the bundle",
+                            t.status.as_deref().unwrap_or("no status")
+                        ),
+                        "remove the link until that article is published".into(),
+                    ),
+                    (Target::NotPublished(t), ReferenceKind::Related) => (
+                        format!(
+                            "related article `{id}` is not published ({})",
+                            t.status.as_deref().unwrap_or("no status")
+                        ),
+                        "remove it from `related` until it is published".into(),
+                    ),
+                };
+                sink.report(entry, r.span, message, Some(help), vec![id.to_string()]);
             }
         }
     }

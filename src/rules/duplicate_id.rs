@@ -26,33 +26,28 @@ struct DuplicateId;
 
 impl Check for DuplicateId {
     fn corpus(&self, cx: &CorpusContext<'_>, sink: &mut CorpusSink<'_>) {
-        let mut dups: Vec<_> = cx
-            .corpus
-            .ids()
-            .filter(|(_, files)| files.len() > 1)
-            .collect();
+        let index = cx.index;
+        let mut dups: Vec<_> = index.ids().filter(|(_, files)| files.len() > 1).collect();
         dups.sort();
         for (id, files) in dups {
             for &i in files {
-                let article = &cx.corpus.articles[i];
+                let entry = &index.entries[i];
                 let others: Vec<&str> = files
                     .iter()
                     .filter(|&&j| j != i)
-                    .map(|&j| cx.corpus.articles[j].name())
+                    .map(|&j| &*index.entries[j].name)
                     .collect();
                 sink.report(
-                    article,
-                    article.value_range("/id"),
+                    entry,
+                    entry.id_span,
                     format!("id `{id}` is also used by {}", others.join(", ")),
                     Some(
                         "give one of the articles a new id (an id is never reused, even after \
                          retirement)"
                             .to_string(),
                     ),
+                    others.iter().map(|o| o.to_string()).collect(),
                 );
-                if let Some(last) = sink.out.last_mut() {
-                    last.refs = others.iter().map(|o| o.to_string()).collect();
-                }
             }
         }
     }

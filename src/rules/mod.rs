@@ -9,9 +9,10 @@ use chrono::NaiveDate;
 use aho_corasick::AhoCorasick;
 
 use crate::config::Config;
+use crate::content::index::{Entry, Index, Reference, ReferenceKind};
 use crate::content::markdown::{Body, TextBlock};
-use crate::content::{Article, Corpus};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::content::{Article, Disclaimers};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 mod absolute_claim;
 mod broken_link;
@@ -156,14 +157,16 @@ pub struct ArticleContext<'a> {
     /// The article's parsed body. `check` parses it just before the rules run and drops
     /// it after, so that a large corpus is never in memory all at once.
     pub body: &'a crate::content::markdown::Body,
-    pub corpus: &'a Corpus,
+    /// The shared disclaimers. Other articles are not in reach: a rule that needs
+    /// them records what it needs (`Sink::refer`) and decides in its `corpus` step.
+    pub disclaimers: &'a Disclaimers,
     pub config: &'a Config,
     pub today: NaiveDate,
 }
 
-/// What a corpus rule sees.
+/// What a corpus rule sees: every file's entry, after every file's own rules ran.
 pub struct CorpusContext<'a> {
-    pub corpus: &'a Corpus,
+    pub index: &'a Index,
     pub config: &'a Config,
     pub today: NaiveDate,
 }
@@ -174,6 +177,8 @@ pub struct Sink<'a> {
     pub(crate) severity: Severity,
     pub(crate) article: &'a Article,
     pub(crate) out: &'a mut Vec<Diagnostic>,
+    /// The article's links to other articles, for the corpus step (`refer`).
+    pub(crate) references: &'a mut Vec<Reference>,
     /// Per block of the body, the rules whose triggers it holds (one bit per rule).
     pub(crate) hits: &'a [u64],
     /// This rule's bit; 0 when it names no triggers.
@@ -250,9 +255,19 @@ impl Sink<'_> {
             last.refs = refs;
         }
     }
+
+    /// Record that the article points at article `id` from `range`: whether it resolves
+    /// is decided in the corpus step, once every file has been read.
+    pub fn refer(&mut self, id: &str, range: Range<usize>, kind: ReferenceKind) {
+        self.references.push(Reference {
+            id: id.into(),
+            kind,
+            span: self.article.file.span(range),
+        });
+    }
 }
 
-/// Collects one corpus rule's findings, in any article.
+/// Collects one corpus rule's findings, in any file, from the files' entries.
 pub struct CorpusSink<'a> {
     pub(crate) rule: &'static str,
     pub(crate) severity: Severity,
@@ -260,21 +275,25 @@ pub struct CorpusSink<'a> {
 }
 
 impl CorpusSink<'_> {
+    /// Report at a place in `entry`'s file; `refs` name the other files or article ids
+    /// the finding involves, so that a run reporting on those still shows it.
     pub fn report(
         &mut self,
-        article: &Article,
-        range: Range<usize>,
+        entry: &Entry,
+        span: Span,
         message: impl Into<String>,
         help: impl Into<Option<String>>,
+        refs: Vec<String>,
     ) {
-        self.out.push(make(
-            self.rule,
-            self.severity,
-            article,
-            range,
-            message.into(),
-            help.into(),
-        ));
+        self.out.push(Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            file: entry.name.clone(),
+            span,
+            message: message.into(),
+            help: help.into(),
+            refs,
+        });
     }
 }
 
@@ -302,13 +321,9 @@ fn make(
 /// person could not read more anyway.
 pub const MAX_PER_RULE_PER_FILE: usize = 100;
 
-fn cap(
-    out: &mut Vec<Diagnostic>,
-    before: usize,
-    skipped: usize,
-    rule: &'static str,
-    article: &Article,
-) {
+/// Keep at most `MAX_PER_RULE_PER_FILE` of one rule's findings in one file, from
+/// `before` on in `out` (all of one file), and say how many more there were.
+fn cap(out: &mut Vec<Diagnostic>, before: usize, skipped: usize, rule: &'static str) {
     let found = out.len() - before + skipped;
     // One over is allowed: a rule may end with its own "N more" line (the schema rule).
     if found <= MAX_PER_RULE_PER_FILE + 1 {
@@ -323,9 +338,32 @@ fn cap(
         ),
         help: Some("fix the ones above and check again".to_string()),
         refs: Vec::new(),
-        span: article.file.span(last.span.start..last.span.start),
+        span: Span {
+            end: last.span.start,
+            end_line: last.span.line,
+            end_column: last.span.column,
+            ..last.span
+        },
         ..last
     });
+}
+
+/// `cap` for a corpus rule's findings from `before` on, for each run of findings in
+/// one file (corpus rules report file by file).
+fn cap_each_file(out: &mut Vec<Diagnostic>, before: usize, rule: &'static str) {
+    let found = out.split_off(before);
+    let mut start = 0;
+    while start < found.len() {
+        let file = &found[start].file;
+        let end = found[start..]
+            .iter()
+            .position(|d| d.file != *file)
+            .map_or(found.len(), |n| start + n);
+        let at = out.len();
+        out.extend_from_slice(&found[start..end]);
+        cap(out, at, 0, rule);
+        start = end;
+    }
 }
 
 /// The rules of one run, built for its config, with their severities.
@@ -469,6 +507,7 @@ impl ActiveRules {
         cx: &ArticleContext<'_>,
         corpus_only: bool,
         out: &mut Vec<Diagnostic>,
+        references: &mut Vec<Reference>,
     ) {
         let unreadable = cx.article.unreadable.is_some();
         let started = self.spent.as_ref().map(|_| std::time::Instant::now());
@@ -496,6 +535,7 @@ impl ActiveRules {
                 severity: *severity,
                 article: cx.article,
                 out,
+                references: &mut *references,
                 hits: &hits,
                 bit: match &self.triggers {
                     Some(t) if i < 64 => t.all & (1 << i),
@@ -506,7 +546,7 @@ impl ActiveRules {
             };
             check.article(cx, &mut sink);
             let skipped = sink.skipped;
-            cap(out, before, skipped, meta.name, cx.article);
+            cap(out, before, skipped, meta.name);
             if let (Some(spent), Some(t)) = (&self.spent, started) {
                 spent[i].fetch_add(
                     t.elapsed().as_nanos() as u64,
@@ -516,15 +556,18 @@ impl ActiveRules {
         }
     }
 
-    /// Run every corpus rule once.
+    /// Run every corpus rule once. Each reports file by file, and is held to the same
+    /// per-file cap as the article rules.
     pub fn check_corpus(&self, cx: &CorpusContext<'_>, out: &mut Vec<Diagnostic>) {
         for (meta, severity, check) in &self.rules {
+            let before = out.len();
             let mut sink = CorpusSink {
                 rule: meta.name,
                 severity: *severity,
                 out,
             };
             check.corpus(cx, &mut sink);
+            cap_each_file(out, before, meta.name);
         }
     }
 }

@@ -27,10 +27,10 @@ struct UnknownDisclaimer;
 impl Check for UnknownDisclaimer {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         for (i, id) in cx.article.strs("disclaimers") {
-            if cx.corpus.disclaimer(id).is_some() {
+            if cx.disclaimers.get(id).is_some() {
                 continue;
             }
-            let known = cx.corpus.disclaimers.iter().filter_map(|d| d.id());
+            let known = cx.disclaimers.ids();
             let hint = suggest(id, known);
             sink.report(
                 cx.article.value_range(&format!("/disclaimers/{i}")),
