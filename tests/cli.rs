@@ -313,3 +313,48 @@ fn sign_off_and_changed_since_review() {
         .assert()
         .code(0);
 }
+
+// Findings made after the pass, from the index alone (a duplicate id, links to an id
+// that is gone), still quote their own source lines: the files they are in had no
+// other findings, so their text was let go and is read again for the report.
+#[test]
+fn corpus_findings_quote_their_lines() {
+    let p = repo_project();
+    edit(
+        &p.path().join(POSTURE),
+        "id: posture-in-pregnancy",
+        "id: upper-back-pain-in-pregnancy",
+    );
+    let out = stdout_of(p.path(), &["check", "--today", "2026-11-25"], 1);
+    let out = String::from_utf8(out).unwrap();
+    for (file, line, quoted) in [
+        (POSTURE, 2, "id: upper-back-pain-in-pregnancy"),
+        (
+            "content/pregnancy/upper-back-pain-in-pregnancy.md",
+            2,
+            "id: upper-back-pain-in-pregnancy",
+        ),
+        (
+            "content/pregnancy/back-care-after-birth.md",
+            22,
+            "related: [posture-in-pregnancy,",
+        ),
+        (
+            "content/pregnancy/back-care-after-birth.md",
+            62,
+            "see [posture in pregnancy](article:posture-in-pregnancy).",
+        ),
+    ] {
+        let at = format!("--> {file}:{line}:");
+        let finding = out
+            .split("\n\n")
+            .find(|f| f.contains(&at))
+            .unwrap_or_else(|| panic!("no finding at {at} in:\n{out}"));
+        let source = finding
+            .lines()
+            .find(|l| l.starts_with(&format!("{line} |")))
+            .unwrap_or_else(|| panic!("no source line in:\n{finding}"));
+        assert!(source.contains(quoted), "{source}");
+        assert!(finding.contains('^'), "no marker in:\n{finding}");
+    }
+}
