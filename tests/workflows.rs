@@ -597,3 +597,23 @@ fn one_file_check_matches_the_full_check() {
         "{found:?}"
     );
 }
+
+// A one-file check reads the files that link to it (their findings can involve it),
+// but their own findings are not its to show: here an unused suppression in a file
+// that links to posture, which the full check reports.
+#[test]
+fn one_file_check_shows_no_other_files_own_findings() {
+    let p = repo_project();
+    let root = p.path();
+    let linking = "content/pregnancy/back-care-after-birth.md";
+    edit(
+        &root.join(linking),
+        "see [posture in pregnancy](article:posture-in-pregnancy).",
+        "see [posture in pregnancy](article:posture-in-pregnancy).\n\n\
+         <!-- healthpress-disable-next-line absolute-claim -->\nRest when you can.",
+    );
+    let full = common::check_project(root, &[]);
+    assert_eq!(full.rules(), ["unused-suppression"], "{}", full.human);
+    let one = common::check_project(root, &[POSTURE]);
+    assert!(one.diagnostics.is_empty(), "{}", one.human);
+}
