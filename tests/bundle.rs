@@ -335,6 +335,47 @@ fn version_sequence() {
     assert_eq!(dir_digest(&root.join("dist/1.0.0")), v1);
 }
 
+// After a bundle of an older format, every article is written anew under a major
+// version, marked `format` in the changelog rather than as a body change (an older
+// format's body hash says nothing), while a front-matter change still shows as one.
+#[test]
+fn format_change_rewrites_every_article() {
+    let p = repo_project();
+    let root = p.path();
+    build(root).code(0);
+    // What a format-1 bundle's manifest holds: another format, other body hashes.
+    let path = root.join("dist/1.0.0/manifest.json");
+    let mut m = read_json(&path);
+    m["format"] = serde_json::json!(1);
+    let published = m["articles"].as_array().unwrap().len();
+    for a in m["articles"].as_array_mut().unwrap() {
+        a["hashes"]["body"] = serde_json::json!("0".repeat(64));
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    edit(
+        &root.join("content/pregnancy/posture-in-pregnancy.md"),
+        "title: ",
+        "title: Good ",
+    );
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 2.0.0"));
+    let m = verify_bundle(&root.join("dist/2.0.0"));
+    assert_eq!(m["format"], 2);
+    let log = read_json(&root.join("dist/2.0.0/changelog.json"));
+    let changed = log["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), published);
+    for c in changed {
+        let want = if c["id"] == "posture-in-pregnancy" {
+            serde_json::json!(["metadata", "format"])
+        } else {
+            serde_json::json!(["format"])
+        };
+        assert_eq!(c["what"], want, "{c}");
+        assert_eq!(c["new_revision"], 2, "{c}");
+    }
+}
+
 // With SOURCE_DATE_EPOCH, two builds are byte-identical, on one thread or many.
 #[test]
 fn builds_are_reproducible() {

@@ -115,7 +115,7 @@ fn string_objects<'a, T, const N: usize>(
 }
 
 impl Parts {
-    /// The long strings (the HTML and text of the body, its sections, callouts and
+    /// The long strings (the HTML of the body, the HTML and text of its callouts and
     /// disclaimers) go through `string`; the front matter and links through serde. A
     /// test holds the result byte for byte to serde_json's on every repo article, so a
     /// field added to one of these types and not here fails it.
@@ -126,12 +126,7 @@ impl Parts {
             front_matter: compact(&a.front_matter),
             html,
             sections: string_objects(&a.sections, |s| {
-                [
-                    ("id", s.id.as_str()),
-                    ("heading", &s.heading),
-                    ("html", &s.html),
-                    ("text", &s.text),
-                ]
+                [("id", s.id.as_str()), ("heading", &s.heading)]
             }),
             callouts: string_objects(&a.callouts, |c| {
                 [

@@ -220,17 +220,25 @@ impl<'c> Publisher<'c> {
                 Some(Change::Added(Added { id, revision: 1 }))
             }
             Some(old) => {
+                // After a format change the body part is serialised differently, so its
+                // hash says nothing; the front matter's and disclaimers' still compare.
+                let format_changed = self
+                    .previous
+                    .as_ref()
+                    .is_some_and(|(_, m)| m.format != FORMAT_VERSION);
                 let mut what = Vec::new();
                 if old.hashes.metadata != p.hashes.metadata {
                     what.push(ChangeKind::Metadata);
                 }
-                if old.hashes.body != p.hashes.body {
+                if !format_changed && old.hashes.body != p.hashes.body {
                     what.push(ChangeKind::Body);
                 }
                 if old.hashes.disclaimers != p.hashes.disclaimers {
                     what.push(ChangeKind::Disclaimers);
                 }
-                if what.is_empty() && old.hashes.html != p.hashes.html {
+                if format_changed {
+                    what.push(ChangeKind::Format);
+                } else if what.is_empty() && old.hashes.html != p.hashes.html {
                     what.push(ChangeKind::Presentation);
                 }
                 if what.is_empty() {
@@ -439,34 +447,12 @@ fn prepare(
     front.sign_off = None;
     let none = crate::content::render::Rendered::default();
     let rendered = body.rendered.as_ref().unwrap_or(&none);
-    // Blocks come in document order, so each section's are found by binary search
-    // rather than by reading every block once per section.
-    let sorted = body.blocks.is_sorted_by_key(|b| b.range.start);
-    let text_in = |range: &std::ops::Range<usize>| -> String {
-        let (from, to) = (range.start, range.end.max(range.start + 1));
-        let blocks = if sorted {
-            let lo = body.blocks.partition_point(|b| b.range.start < from);
-            let hi = body.blocks.partition_point(|b| b.range.start < to);
-            &body.blocks[lo..hi]
-        } else {
-            &body.blocks[..]
-        };
-        blocks
-            .iter()
-            .filter(|b| b.range.start >= from && b.range.start < to)
-            .filter(|b| b.kind != crate::content::markdown::BlockKind::Heading)
-            .map(|b| b.text.trim())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let sections: Vec<Section> = rendered
         .sections
         .iter()
         .map(|s| Section {
             id: s.id.clone(),
             heading: s.heading.clone(),
-            html: s.content_html.clone(),
-            text: text_in(&s.range),
         })
         .collect();
     let section_of = |offset: usize| -> String {

@@ -9,7 +9,10 @@ use crate::readability::Scores;
 
 /// The bundle format's own version. Raised (a major bundle version) whenever a field
 /// of the manifest, changelog or article JSON changes meaning or goes away.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: an article's `sections` are its table of contents (`id`, `heading`); format 1
+/// also carried each section's HTML and text, which repeated the body twice over.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// `manifest.json`: what the bundle holds, with checksums. Apps read it first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -131,8 +134,9 @@ pub struct Changed {
     pub id: String,
     pub old_revision: u32,
     pub new_revision: u32,
-    /// What changed: `metadata`, `body`, `disclaimers`, or `presentation` (the page's
-    /// HTML only, such as after a template change).
+    /// What changed: `metadata`, `body`, `disclaimers`, `presentation` (the page's
+    /// HTML only, such as after a template change), or `format` (the bundle format
+    /// changed, so the article's files are written anew; its body is not compared).
     pub what: Vec<ChangeKind>,
 }
 
@@ -145,6 +149,7 @@ pub enum ChangeKind {
     Body,
     Disclaimers,
     Presentation,
+    Format,
 }
 
 /// `articles/<id>.json`: one article, ready to show.
@@ -159,7 +164,7 @@ pub struct PublishedArticle {
     pub front_matter: FrontMatter,
     /// The whole body as safe HTML (no raw HTML, no script, no unsafe links).
     pub html: String,
-    /// The body cut at each `##` heading, so an app can show one section on its own.
+    /// The body's table of contents: its `##` sections, in order.
     pub sections: Vec<Section>,
     pub callouts: Vec<PublishedCallout>,
     pub disclaimers: Vec<PublishedDisclaimer>,
@@ -172,14 +177,14 @@ pub struct PublishedArticle {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    /// Stable id from the heading (`why-it-happens`); `introduction` for text before
-    /// the first heading.
+    /// Stable id from the heading (`why-it-happens`). It is the `id` of the section's
+    /// `<h2>` in `html`, so `#why-it-happens` goes to it; only section headings carry
+    /// an `id` there, so one section alone is `html` from its `<h2 id="…">` up to the
+    /// next `<h2 id="` or the end. `introduction` is the text before the first heading,
+    /// which has no heading of its own.
     pub id: String,
+    /// The heading's text; empty for the introduction.
     pub heading: String,
-    /// The section's content as HTML, without its heading.
-    pub html: String,
-    /// The section's visible text.
-    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
