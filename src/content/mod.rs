@@ -409,17 +409,6 @@ impl<'c> Loader<'c> {
     /// Read and parse one file. Never fails: problems become part of the article.
     pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
         let name = self.name_of(&path);
-        if let Ok(meta) = std::fs::symlink_metadata(&path)
-            && meta.file_type().is_symlink()
-        {
-            let target = std::fs::read_link(&path)
-                .map(|t| t.display().to_string())
-                .unwrap_or_else(|_| "?".into());
-            let mut article =
-                Article::empty(Arc::new(SourceFile::new(path, name, String::new())), kind);
-            article.unreadable = Some(Unreadable::Link(target));
-            return article;
-        }
         match read_text(&path, self.config.max_file_bytes) {
             Ok(text) => match self.index(&path, &name, &text, kind) {
                 Some(article) => article,
@@ -606,6 +595,36 @@ impl Drop for Batch<'_> {
     }
 }
 
+enum NoFollow {
+    Link,
+    Io(std::io::Error),
+}
+
+/// Open a file for reading unless it is a symbolic link, which is never followed (so
+/// nothing outside the content folder is read). On Unix the refusal is the open's
+/// own (`O_NOFOLLOW`): no separate look at the file first, and nothing can swap a link
+/// in between the look and the open.
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> Result<std::fs::File, NoFollow> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::File::options()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => NoFollow::Link,
+            _ => NoFollow::Io(e),
+        })
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> Result<std::fs::File, NoFollow> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(NoFollow::Link);
+    }
+    std::fs::File::open(path).map_err(NoFollow::Io)
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }
@@ -614,7 +633,15 @@ fn is_markdown(path: &Path) -> bool {
 /// what text there is to show (nothing, or the valid part).
 pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, String)> {
     let io = |e: std::io::Error| (Unreadable::Io(e.to_string()), String::new());
-    let f = std::fs::File::open(path).map_err(io)?;
+    let f = open_no_follow(path).map_err(|e| match e {
+        NoFollow::Link => {
+            let target = std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            (Unreadable::Link(target), String::new())
+        }
+        NoFollow::Io(e) => io(e),
+    })?;
     let len = f.metadata().map_err(io)?.len();
     if len > limit {
         return Err((Unreadable::TooLarge { bytes: len, limit }, String::new()));
