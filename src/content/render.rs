@@ -184,8 +184,10 @@ pub fn render<'a>(
                 footnotes.push_str(&node_html(node, options));
             }
             _ => {
-                let html = node_html(node, options);
-                push(&mut sections, &html, &range);
+                // Straight into the section: a body has dozens of these nodes.
+                let last = sections.last_mut().expect("there is always a section");
+                let _ = format_html(node, options, &mut last.content_html);
+                extend(last, &range);
             }
         }
         first = false;
@@ -205,8 +207,12 @@ pub fn render<'a>(
 fn push(sections: &mut [RenderedSection], html: &str, range: &std::ops::Range<usize>) {
     let last = sections.last_mut().expect("there is always a section");
     last.content_html.push_str(html);
-    if last.range.end < range.end {
-        last.range.end = range.end;
+    extend(last, range);
+}
+
+fn extend(section: &mut RenderedSection, range: &std::ops::Range<usize>) {
+    if section.range.end < range.end {
+        section.range.end = range.end;
     }
 }
 
