@@ -208,8 +208,14 @@ impl Parts {
 /// as `serde_json::to_string_pretty` writes it: two spaces a level, `": "` after a key,
 /// and `[]` and `{}` for empty containers.
 pub fn pretty(compact: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(compact.len() + compact.len() / 8);
-    let mut depth = 0usize;
+    pretty_at(compact, 0)
+}
+
+/// `pretty` for a value that sits `depth` levels deep in a larger document: its inner
+/// lines are indented for that depth (its first line is the caller's to indent).
+pub fn pretty_at(compact: &[u8], depth: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(compact.len() + compact.len() / 8 * (depth + 1));
+    let mut depth = depth;
     let newline = |out: &mut Vec<u8>, depth: usize| {
         out.push(b'\n');
         out.resize(out.len() + 2 * depth, b' ');
@@ -303,6 +309,31 @@ mod tests {
             let mut out = Vec::new();
             super::string(&mut out, &s);
             prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
+        // A value re-indented for its depth reads, placed there, as serde_json would
+        // have written the whole document.
+        #[test]
+        fn pretty_at_matches_serde_json_nested(v in value(), depth in 0usize..4) {
+            let mut doc = v.clone();
+            for _ in 0..depth {
+                doc = Value::Array(vec![doc]);
+            }
+            let mut placed = Vec::new();
+            for d in 0..depth {
+                placed.extend_from_slice(b"[\n");
+                placed.resize(placed.len() + 2 * (d + 1), b' ');
+            }
+            placed.extend(super::pretty_at(&serde_json::to_vec(&v).unwrap(), depth));
+            for d in (0..depth).rev() {
+                placed.push(b'\n');
+                placed.resize(placed.len() + 2 * d, b' ');
+                placed.push(b']');
+            }
+            prop_assert_eq!(
+                String::from_utf8(placed).unwrap(),
+                serde_json::to_string_pretty(&doc).unwrap()
+            );
         }
 
         // Byte for byte what serde_json's pretty printer writes.

@@ -105,6 +105,9 @@ pub struct Publisher<'c> {
 /// One article in the temporary folder, and how it differs from the previous bundle.
 struct Written {
     entry: ManifestArticle,
+    /// The entry as it reads in `manifest.json`, serialised here in the parallel pass
+    /// rather than in `finish`, which runs on one thread.
+    manifest_json: Vec<u8>,
     change: Option<Change>,
 }
 
@@ -256,7 +259,13 @@ impl<'c> Publisher<'c> {
             }
         };
         let entry = write_prepared(self.config, &self.tmp, &p)?;
-        Ok(Written { entry, change })
+        // Two levels deep in the manifest: in its `articles` list.
+        let manifest_json = json::pretty_at(&serde_json::to_vec(&entry).map_err(json_error)?, 2);
+        Ok(Written {
+            entry,
+            manifest_json,
+            change,
+        })
     }
 
     /// After a check that passed: plan the version, write the index, changelog and
@@ -296,8 +305,7 @@ impl<'c> Publisher<'c> {
             return Ok(Built::Unchanged { version });
         };
         phase("plan versions and changelog", &mut since);
-        let entries: Vec<ManifestArticle> = written.into_iter().map(|w| w.entry).collect();
-        let index_refs: Vec<&ManifestArticle> = entries.iter().collect();
+        let index_refs: Vec<&ManifestArticle> = written.iter().map(|w| &w.entry).collect();
         let index = self
             .pages
             .index(&index_refs, self.config)
@@ -307,7 +315,7 @@ impl<'c> Publisher<'c> {
             self.config,
             &self.tmp,
             &plan,
-            entries,
+            &written,
             &index,
             &self.options.generated_at,
         )?;
@@ -722,7 +730,7 @@ fn write_manifest(
     config: &Config,
     dir: &Path,
     plan: &Plan,
-    entries: Vec<ManifestArticle>,
+    written: &[Written],
     index: &str,
     generated_at: &str,
 ) -> Result<(), RunError> {
@@ -730,7 +738,8 @@ fn write_manifest(
     let changelog_ref = write_json(dir, "changelog.json", &plan.changelog)?;
 
     let mut h = Sha256::new();
-    for e in &entries {
+    for w in written {
+        let e = &w.entry;
         h.update(format!(
             "{} {} {} {}\n",
             e.id, e.revision, e.json.sha256, e.html.sha256
@@ -740,22 +749,77 @@ fn write_manifest(
         h.update(format!("retired {} {}\n", r.id, r.revision));
     }
     h.update(format!("index {}\n", index_ref.sha256));
-    let manifest = Manifest {
+    let skeleton = Manifest {
         format: FORMAT_VERSION,
         version: plan.version.to_string(),
         previous: plan.previous.as_ref().map(Version::to_string),
         generated_at: generated_at.to_string(),
         content_hash: format!("sha256:{}", hex(&h.finalize())),
         locale: config.locale.clone(),
-        articles: entries,
+        articles: Vec::new(),
         retired: plan.retired.clone(),
         files: BundleFiles {
             index: index_ref,
             changelog: changelog_ref,
         },
     };
-    write_json(dir, "manifest.json", &manifest)?;
+    let pieces = manifest_pieces(&skeleton, written)?;
+    write_pieces(dir, "manifest.json", &pieces)?;
     Ok(())
+}
+
+/// `manifest.json` as serde_json writes it pretty (a test holds the two equal), in
+/// pieces: the manifest without articles, written by serde, with each article's entry
+/// (serialised in the parallel pass) put in its `articles` list.
+fn manifest_pieces<'a>(
+    skeleton: &Manifest,
+    written: &'a [Written],
+) -> Result<Vec<std::borrow::Cow<'a, [u8]>>, RunError> {
+    use std::borrow::Cow;
+    let mut text = serde_json::to_vec_pretty(skeleton).map_err(json_error)?;
+    text.push(b'\n');
+    if written.is_empty() {
+        return Ok(vec![Cow::Owned(text)]);
+    }
+    const EMPTY: &[u8] = b"\n  \"articles\": [],\n";
+    let at = memchr::memmem::find(&text, EMPTY).expect("the manifest has an articles list");
+    // `text` keeps everything up to the list's `[`, `tail` the rest from its `]`.
+    let tail = text.split_off(at + EMPTY.len() - b"],\n".len());
+    let mut pieces: Vec<Cow<'a, [u8]>> = Vec::with_capacity(2 * written.len() + 2);
+    pieces.push(Cow::Owned(text));
+    for (i, w) in written.iter().enumerate() {
+        pieces.push(Cow::Borrowed(if i == 0 { b"\n    " } else { b",\n    " }));
+        pieces.push(Cow::Borrowed(&w.manifest_json));
+    }
+    pieces.push(Cow::Owned([b"\n  ".as_slice(), &tail].concat()));
+    Ok(pieces)
+}
+
+fn json_error(e: serde_json::Error) -> RunError {
+    RunError::Io(format!("cannot serialise the bundle: {e}"))
+}
+
+/// Write pieces of bytes one after the other at `rel` in `dir`, hashing them on their
+/// way to the file.
+fn write_pieces(
+    dir: &Path,
+    rel: &str,
+    pieces: &[std::borrow::Cow<'_, [u8]>],
+) -> Result<FileRef, RunError> {
+    use std::io::Write;
+    let path = dir.join(rel);
+    let file = File::create(&path).map_err(|e| io(&path, e))?;
+    let mut w = std::io::BufWriter::with_capacity(256 * 1024, Hashing::new(file));
+    pieces
+        .iter()
+        .try_for_each(|p| w.write_all(p))
+        .map_err(|e| io(&path, e))?;
+    let h = w.into_inner().map_err(|e| io(&path, e.into_error()))?;
+    Ok(FileRef {
+        path: rel.to_string(),
+        sha256: hex(&h.hash.finalize()),
+        bytes: h.bytes,
+    })
 }
 
 /// Write `value` as pretty JSON and a final newline at `rel` in `dir`, hashing the bytes
@@ -835,6 +899,77 @@ pub fn previous_bundle(out: &Path) -> Result<Option<(Version, Manifest)>, RunErr
 
 #[cfg(test)]
 mod tests {
+    // The manifest put together from entries serialised one by one reads exactly as
+    // serde_json writes the whole manifest, with no article, one, or several, with
+    // retired articles and a previous version, and strings that need escaping.
+    #[test]
+    fn manifest_pieces_match_serde() {
+        let file = |path: &str| FileRef {
+            path: path.into(),
+            sha256: "ab".repeat(32),
+            bytes: 1234,
+        };
+        let entry = |id: &str| ManifestArticle {
+            id: id.into(),
+            title: format!("{id}: \"quoted\" \\ and ’curly’ \u{1}"),
+            summary: "A summary\nover two lines".into(),
+            locale: "en-GB".into(),
+            audience: "patient".into(),
+            topics: vec!["pregnancy".into(), "exercise".into()],
+            revision: 3,
+            last_reviewed: "2026-01-02".into(),
+            next_review: "2027-01-02".into(),
+            json: file(&format!("articles/{id}.json")),
+            html: file(&format!("articles/{id}.html")),
+            hashes: PartHashes {
+                metadata: "1".repeat(64),
+                body: "2".repeat(64),
+                disclaimers: "3".repeat(64),
+                html: "4".repeat(64),
+            },
+        };
+        for (n, retired, previous) in [(0, 0, None), (1, 0, None), (3, 2, Some("1.2.3"))] {
+            let written: Vec<Written> = (0..n)
+                .map(|i| {
+                    let entry = entry(&format!("article-{i}"));
+                    let compact = serde_json::to_vec(&entry).unwrap();
+                    Written {
+                        manifest_json: json::pretty_at(&compact, 2),
+                        entry,
+                        change: None,
+                    }
+                })
+                .collect();
+            let mut manifest = Manifest {
+                format: FORMAT_VERSION,
+                version: "2.0.0".into(),
+                previous: previous.map(String::from),
+                generated_at: "2026-11-25T00:00:00Z".into(),
+                content_hash: format!("sha256:{}", "c".repeat(64)),
+                locale: "en-GB".into(),
+                articles: Vec::new(),
+                retired: (0..retired)
+                    .map(|i| RetiredArticle {
+                        id: format!("gone-{i}"),
+                        reason: RetiredReason::Removed,
+                        revision: 2,
+                        since: "1.0.0".into(),
+                    })
+                    .collect(),
+                files: BundleFiles {
+                    index: file("index.html"),
+                    changelog: file("changelog.json"),
+                },
+            };
+            let pieces = manifest_pieces(&manifest, &written).unwrap();
+            let joined: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied()).collect();
+            manifest.articles = written.into_iter().map(|w| w.entry).collect();
+            let mut expected = serde_json::to_string_pretty(&manifest).unwrap();
+            expected.push('\n');
+            assert_eq!(String::from_utf8(joined).unwrap(), expected, "{n} articles");
+        }
+    }
+
     use super::*;
 
     // The article file and the part hashes come from one compact serialisation of each
