@@ -343,13 +343,27 @@ fn format_change_rewrites_every_article() {
     let p = repo_project();
     let root = p.path();
     build(root).code(0);
-    // What a format-1 bundle's manifest holds: another format, other body hashes.
+    // What a format-1 bundle holds: another format, each article's part hashes in the
+    // manifest, and sections that carry their HTML and text.
     let path = root.join("dist/1.0.0/manifest.json");
     let mut m = read_json(&path);
     m["format"] = serde_json::json!(1);
     let published = m["articles"].as_array().unwrap().len();
     for a in m["articles"].as_array_mut().unwrap() {
-        a["hashes"]["body"] = serde_json::json!("0".repeat(64));
+        a["hashes"] = serde_json::json!({
+            "metadata": "1".repeat(64), "body": "2".repeat(64),
+            "disclaimers": "3".repeat(64), "html": "4".repeat(64),
+        });
+        let file = root
+            .join("dist/1.0.0")
+            .join(a["json"]["path"].as_str().unwrap());
+        let mut article = read_json(&file);
+        article["format"] = serde_json::json!(1);
+        for section in article["sections"].as_array_mut().unwrap() {
+            section["html"] = serde_json::json!("<p>The section.</p>");
+            section["text"] = serde_json::json!("The section.");
+        }
+        std::fs::write(&file, serde_json::to_string_pretty(&article).unwrap()).unwrap();
     }
     std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     edit(
@@ -374,6 +388,105 @@ fn format_change_rewrites_every_article() {
         assert_eq!(c["what"], want, "{c}");
         assert_eq!(c["new_revision"], 2, "{c}");
     }
+}
+
+// What changed is read from the previous bundle's files: a title is metadata, a
+// sentence is body, a template change alone is presentation, and an article whose
+// previous JSON cannot be read counts every part as changed.
+#[test]
+fn changelog_says_what_changed() {
+    let p = repo_project();
+    let root = p.path();
+    build(root).code(0);
+    let what = |version: &str| -> Vec<(String, serde_json::Value)> {
+        let log = read_json(&root.join(format!("dist/{version}/changelog.json")));
+        let mut v: Vec<_> = log["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap().to_string(), c["what"].clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+
+    edit(
+        &root.join("content/pregnancy/posture-in-pregnancy.md"),
+        "title: ",
+        "title: Good ",
+    );
+    edit(
+        &root.join("content/pregnancy/upper-back-pain-in-pregnancy.md"),
+        "Small changes",
+        "Small, simple changes",
+    );
+    healthpress(root)
+        .args([
+            "sign-off",
+            "content/pregnancy/upper-back-pain-in-pregnancy.md",
+        ])
+        .assert()
+        .code(0);
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 1.0.1"));
+    verify_bundle(&root.join("dist/1.0.1"));
+    assert_eq!(
+        what("1.0.1"),
+        [
+            (
+                "posture-in-pregnancy".into(),
+                serde_json::json!(["metadata"])
+            ),
+            (
+                "upper-back-pain-in-pregnancy".into(),
+                serde_json::json!(["body"])
+            ),
+        ]
+    );
+
+    // A team's page template: every page changes, nothing else.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let template = std::fs::read_to_string(common::repo().join("templates/article.html"))
+        .unwrap()
+        .replace("<main id=\"main\">", "<main id=\"main\" class=\"team\">");
+    std::fs::write(root.join("templates/article.html"), template).unwrap();
+    let config = root.join("healthpress.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[bundle]\ntemplates = \"templates\"\n"),
+    )
+    .unwrap();
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 1.0.2"));
+    let m = verify_bundle(&root.join("dist/1.0.2"));
+    let all = what("1.0.2");
+    assert_eq!(all.len(), m["articles"].as_array().unwrap().len());
+    assert!(
+        all.iter()
+            .all(|(_, w)| *w == serde_json::json!(["presentation"])),
+        "{all:?}"
+    );
+
+    // The previous JSON of an article that changes is gone: every part counts.
+    std::fs::remove_file(root.join("dist/1.0.2/articles/posture-in-pregnancy.json")).unwrap();
+    edit(
+        &root.join("content/pregnancy/posture-in-pregnancy.md"),
+        "title: Good ",
+        "title: ",
+    );
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 1.0.3"));
+    assert_eq!(
+        what("1.0.3"),
+        [(
+            "posture-in-pregnancy".into(),
+            serde_json::json!(["metadata", "body", "disclaimers"])
+        )]
+    );
 }
 
 // With SOURCE_DATE_EPOCH, two builds are byte-identical, on one thread or many.

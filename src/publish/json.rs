@@ -1,14 +1,15 @@
-//! An article's JSON, serialised once. The changelog hashes three parts of it as
-//! compact JSON and the bundle holds it pretty-printed; escaping the HTML and text
-//! strings is most of the cost, so each part is serialised compactly once, hashed, and
-//! the file is assembled from the same bytes and re-indented exactly as
-//! `serde_json::to_string_pretty` would have written it.
+//! An article's JSON, serialised once. The bundle holds it pretty-printed, and a
+//! changed article's is put together twice (with its old revision, to compare with the
+//! previous bundle, then its new one); escaping the HTML and text strings is most of
+//! the cost, so each part is serialised compactly once and the file is assembled from
+//! the same bytes and re-indented exactly as `serde_json::to_string_pretty` would have
+//! written it.
 
 use serde::Serialize;
 
 use crate::publish::model::PublishedArticle;
 
-/// The compact JSON of each field of a `PublishedArticle` that the part hashes cover.
+/// The compact JSON of the long fields of a `PublishedArticle`.
 pub struct Parts {
     pub front_matter: Vec<u8>,
     pub html: Vec<u8>,
@@ -147,22 +148,6 @@ impl Parts {
             }),
             links: compact(&a.links),
         }
-    }
-
-    /// The body part as the tuple `(html, sections, callouts, links)` serialises: a
-    /// JSON array of the four, in pieces for a hasher.
-    pub fn body(&self) -> [&[u8]; 9] {
-        [
-            b"[",
-            &self.html,
-            b",",
-            &self.sections,
-            b",",
-            &self.callouts,
-            b",",
-            &self.links,
-            b"]",
-        ]
     }
 
     /// `serde_json::to_vec(a)`, from the parts already serialised (field order as

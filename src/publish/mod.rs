@@ -53,10 +53,12 @@ pub enum Built {
 /// One article, ready to write.
 struct Prepared {
     article: PublishedArticle,
-    /// The article's fields as compact JSON, serialised once for the hashes and the file.
+    /// The article's fields as compact JSON, serialised once (their escaping is most of
+    /// the cost) for every time the file is put together.
     parts: json::Parts,
-    hashes: PartHashes,
     page: String,
+    /// The page's sha256.
+    page_sha256: String,
 }
 
 /// With HEALTHPRESS_PROFILE set, print how long a build phase took (as `check` does).
@@ -90,7 +92,7 @@ pub struct Publisher<'c> {
     options: BuildOptions,
     pages: page::Pages,
     tmp: PathBuf,
-    previous: Option<(Version, Manifest)>,
+    previous: Option<(Version, PreviousManifest)>,
     /// Where each id stands in the previous manifest, made once at the start.
     previous_ids: HashMap<String, Previous>,
     written: Mutex<Vec<Written>>,
@@ -217,48 +219,44 @@ impl<'c> Publisher<'c> {
                 r.since
             )));
         }
-        let change = match old {
+        let (json, change) = match old {
             None => {
                 p.article.revision = 1;
-                Some(Change::Added(Added { id, revision: 1 }))
+                (
+                    article_json(&p),
+                    Some(Change::Added(Added { id, revision: 1 })),
+                )
             }
             Some(old) => {
-                // After a format change the body part is serialised differently, so its
-                // hash says nothing; the front matter's and disclaimers' still compare.
+                // Unchanged, the article's files are the previous bundle's byte for
+                // byte, with its revision: its manifest's checksums say so, and
+                // nothing else needs reading. Only a changed article's previous JSON
+                // is read, to say what changed.
+                p.article.revision = old.revision;
+                let json = article_json(&p);
                 let format_changed = self
                     .previous
                     .as_ref()
                     .is_some_and(|(_, m)| m.format != FORMAT_VERSION);
-                let mut what = Vec::new();
-                if old.hashes.metadata != p.hashes.metadata {
-                    what.push(ChangeKind::Metadata);
-                }
-                if !format_changed && old.hashes.body != p.hashes.body {
-                    what.push(ChangeKind::Body);
-                }
-                if old.hashes.disclaimers != p.hashes.disclaimers {
-                    what.push(ChangeKind::Disclaimers);
-                }
-                if format_changed {
-                    what.push(ChangeKind::Format);
-                } else if what.is_empty() && old.hashes.html != p.hashes.html {
-                    what.push(ChangeKind::Presentation);
-                }
-                if what.is_empty() {
-                    p.article.revision = old.revision;
-                    None
+                let same = !format_changed
+                    && p.page_sha256 == old.html.sha256
+                    && sha256(&json) == old.json.sha256;
+                if same {
+                    (json, None)
                 } else {
+                    let what = self.what_changed(old, &p, format_changed);
                     p.article.revision = old.revision + 1;
-                    Some(Change::Changed(Changed {
+                    let change = Changed {
                         id,
                         old_revision: old.revision,
                         new_revision: old.revision + 1,
                         what,
-                    }))
+                    };
+                    (article_json(&p), Some(Change::Changed(change)))
                 }
             }
         };
-        let entry = write_prepared(self.config, &self.tmp, &p)?;
+        let entry = write_prepared(self.config, &self.tmp, &p, &json)?;
         // Two levels deep in the manifest: in its `articles` list.
         let manifest_json = json::pretty_at(&serde_json::to_vec(&entry).map_err(json_error)?, 2);
         Ok(Written {
@@ -266,6 +264,58 @@ impl<'c> Publisher<'c> {
             manifest_json,
             change,
         })
+    }
+
+    /// What changed in an article whose files differ from the previous bundle's: its
+    /// front matter, body or disclaimers, compared with the previous bundle's JSON of
+    /// it; `presentation` when none of those did (the page alone changed, such as after
+    /// a template change); `format` after a bundle of another format, whose body is not
+    /// compared. A part that cannot be read back counts as changed.
+    fn what_changed(
+        &self,
+        old: &PreviousArticle,
+        p: &Prepared,
+        format_changed: bool,
+    ) -> Vec<ChangeKind> {
+        let earlier: Option<serde_json::Value> = self.previous.as_ref().and_then(|(v, _)| {
+            let path = self.options.out.join(v.to_string()).join(&old.json.path);
+            serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+        });
+        let earlier = earlier.as_ref();
+        let field = |name: &str| earlier.and_then(|e| e.get(name));
+        let same =
+            |name: &str, now: &dyn Fn(&serde_json::Value) -> bool| field(name).is_some_and(now);
+        let a = &p.article;
+        let mut what = Vec::new();
+        if !same("front_matter", &|v| {
+            FrontMatter::deserialize(v).is_ok_and(|f| f == a.front_matter)
+        }) {
+            what.push(ChangeKind::Metadata);
+        }
+        let body_same = same("html", &|v| v.as_str() == Some(a.html.as_str()))
+            && same("sections", &|v| {
+                Vec::<Section>::deserialize(v).is_ok_and(|s| s == a.sections)
+            })
+            && same("callouts", &|v| {
+                Vec::<PublishedCallout>::deserialize(v).is_ok_and(|c| c == a.callouts)
+            })
+            && same("links", &|v| {
+                Vec::<PublishedLink>::deserialize(v).is_ok_and(|l| l == a.links)
+            });
+        if !format_changed && !body_same {
+            what.push(ChangeKind::Body);
+        }
+        if !same("disclaimers", &|v| {
+            Vec::<PublishedDisclaimer>::deserialize(v).is_ok_and(|d| d == a.disclaimers)
+        }) {
+            what.push(ChangeKind::Disclaimers);
+        }
+        if format_changed {
+            what.push(ChangeKind::Format);
+        } else if what.is_empty() {
+            what.push(ChangeKind::Presentation);
+        }
+        what
     }
 
     /// After a check that passed: plan the version, write the index, changelog and
@@ -383,31 +433,30 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
     Ok(path)
 }
 
+/// What a build reads of the previous bundle's manifest: enough to number the next
+/// bundle and each article's revision, from a bundle of this format or an older one
+/// (what this format no longer writes, such as format 1's part hashes, is ignored).
+#[derive(Debug, Deserialize)]
+struct PreviousManifest {
+    format: u32,
+    articles: Vec<PreviousArticle>,
+    retired: Vec<RetiredArticle>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PreviousArticle {
+    id: String,
+    revision: u32,
+    json: FileRef,
+    html: FileRef,
+}
+
 fn io(path: &Path, e: std::io::Error) -> RunError {
     RunError::Io(format!("{}: {e}", path.display()))
 }
 
 fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
-}
-
-/// The sha256 of pieces of bytes, one after the other.
-fn sha256_pieces(pieces: &[&[u8]]) -> String {
-    let mut h = Sha256::new();
-    for p in pieces {
-        h.update(p);
-    }
-    hex(&h.finalize())
-}
-
-/// The sha256 of a value's compact JSON, serialised straight into the hasher (the part
-/// hashes as they were computed before `json::Parts`, which the tests hold equal).
-#[cfg(test)]
-fn json_hash<T: serde::Serialize>(value: &T) -> String {
-    let mut w = std::io::BufWriter::with_capacity(16 * 1024, Hashing::new(std::io::sink()));
-    serde_json::to_writer(&mut w, value).expect("bundle types serialise");
-    let h = w.into_inner().map_err(|_| ()).expect("hashing cannot fail");
-    hex(&h.hash.finalize())
 }
 
 /// A writer that hashes and counts what passes through it to `inner`.
@@ -549,16 +598,10 @@ fn prepare(
         .article(&article, config)
         .map_err(|e| RunError::Usage(e.to_string()))?;
     let parts = json::Parts::of(&article);
-    let hashes = PartHashes {
-        metadata: sha256(&parts.front_matter),
-        body: sha256_pieces(&parts.body()),
-        disclaimers: sha256(&parts.disclaimers),
-        html: sha256(page.as_bytes()),
-    };
     Ok(Prepared {
+        page_sha256: sha256(page.as_bytes()),
         article,
         parts,
-        hashes,
         page,
     })
 }
@@ -574,7 +617,7 @@ struct Plan {
 fn plan(
     retired_in_content: &BTreeSet<&str>,
     written: &[Written],
-    previous: Option<&(Version, Manifest)>,
+    previous: Option<&(Version, PreviousManifest)>,
     options: &BuildOptions,
 ) -> Result<Option<Plan>, RunError> {
     let mut added = Vec::new();
@@ -586,7 +629,7 @@ fn plan(
             None => {}
         }
     }
-    let prev_articles: BTreeMap<&str, &ManifestArticle> = previous
+    let prev_articles: BTreeMap<&str, &PreviousArticle> = previous
         .map(|(_, m)| m.articles.iter().map(|a| (a.id.as_str(), a)).collect())
         .unwrap_or_default();
     let prev_retired: BTreeSet<&str> = previous
@@ -668,7 +711,12 @@ fn plan(
 
 /// Write one prepared article's JSON and page into the bundle folder `dir`; its
 /// manifest entry.
-fn write_prepared(config: &Config, dir: &Path, p: &Prepared) -> Result<ManifestArticle, RunError> {
+fn write_prepared(
+    config: &Config,
+    dir: &Path,
+    p: &Prepared,
+    json: &[u8],
+) -> Result<ManifestArticle, RunError> {
     let a = &p.article;
     let fm = &a.front_matter;
     // Paths come only from ids that the schema has validated as [a-z0-9-]+; checked
@@ -684,8 +732,6 @@ fn write_prepared(config: &Config, dir: &Path, p: &Prepared) -> Result<ManifestA
             a.id
         )));
     }
-    let mut json = json::pretty(&p.parts.article(a));
-    json.push(b'\n');
     Ok(ManifestArticle {
         id: a.id.clone(),
         title: fm.title.clone(),
@@ -696,15 +742,21 @@ fn write_prepared(config: &Config, dir: &Path, p: &Prepared) -> Result<ManifestA
         revision: a.revision,
         last_reviewed: fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
         next_review: fm.next_review.map(|d| d.to_string()).unwrap_or_default(),
-        json: write_file(dir, &format!("articles/{}.json", a.id), &json, None)?,
+        json: write_file(dir, &format!("articles/{}.json", a.id), json, None)?,
         html: write_file(
             dir,
             &format!("articles/{}.html", a.id),
             p.page.as_bytes(),
-            Some(&p.hashes.html),
+            Some(&p.page_sha256),
         )?,
-        hashes: p.hashes.clone(),
     })
+}
+
+/// The article's JSON file, with its revision as it now stands.
+fn article_json(p: &Prepared) -> Vec<u8> {
+    let mut json = json::pretty(&p.parts.article(&p.article));
+    json.push(b'\n');
+    json
 }
 
 /// Write `bytes` at `rel` in `dir`. `known`: their sha256 when it was computed already
@@ -875,7 +927,7 @@ fn clean_stale_temporaries(out: &Path) {
 }
 
 /// The highest version folder in `out` and its manifest.
-pub fn previous_bundle(out: &Path) -> Result<Option<(Version, Manifest)>, RunError> {
+fn previous_bundle(out: &Path) -> Result<Option<(Version, PreviousManifest)>, RunError> {
     let Ok(entries) = std::fs::read_dir(out) else {
         return Ok(None);
     };
@@ -888,7 +940,7 @@ pub fn previous_bundle(out: &Path) -> Result<Option<(Version, Manifest)>, RunErr
     };
     let path = out.join(version.to_string()).join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
+    let manifest: PreviousManifest = serde_json::from_str(&text).map_err(|e| {
         RunError::Io(format!(
             "{}: the previous bundle's manifest cannot be read ({e}); move that folder aside to start a new series",
             path.display()
@@ -921,12 +973,6 @@ mod tests {
             next_review: "2027-01-02".into(),
             json: file(&format!("articles/{id}.json")),
             html: file(&format!("articles/{id}.html")),
-            hashes: PartHashes {
-                metadata: "1".repeat(64),
-                body: "2".repeat(64),
-                disclaimers: "3".repeat(64),
-                html: "4".repeat(64),
-            },
         };
         for (n, retired, previous) in [(0, 0, None), (1, 0, None), (3, 2, Some("1.2.3"))] {
             let written: Vec<Written> = (0..n)
@@ -972,11 +1018,11 @@ mod tests {
 
     use super::*;
 
-    // The article file and the part hashes come from one compact serialisation of each
-    // part; on every article of the repository they must be byte for byte what serde
-    // would have written (pretty) and hashed (compact), or every revision would move.
+    // The article file comes from one compact serialisation of each part; on every
+    // article of the repository it must be byte for byte what serde would have written
+    // (pretty), whatever the revision, or every revision would move.
     #[test]
-    fn one_serialisation_gives_the_same_file_and_hashes() {
+    fn one_serialisation_gives_the_same_file() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::load(&root.join("healthpress.toml")).unwrap();
         let mut loader = crate::content::Loader::new(&config);
@@ -998,13 +1044,6 @@ mod tests {
                 json.push(b'\n');
                 assert_eq!(String::from_utf8(json).unwrap(), expected, "{}", a.name());
             }
-            let art = &p.article;
-            assert_eq!(p.hashes.metadata, json_hash(&art.front_matter));
-            assert_eq!(
-                p.hashes.body,
-                json_hash(&(&art.html, &art.sections, &art.callouts, &art.links))
-            );
-            assert_eq!(p.hashes.disclaimers, json_hash(&art.disclaimers));
             compared += 1;
         }
         assert!(compared >= 10, "only {compared} articles compared");

@@ -11,7 +11,10 @@ use crate::readability::Scores;
 /// of the manifest, changelog or article JSON changes meaning or goes away.
 ///
 /// 2: an article's `sections` are its table of contents (`id`, `heading`); format 1
-/// also carried each section's HTML and text, which repeated the body twice over.
+/// also carried each section's HTML and text, which repeated the body twice over. The
+/// manifest no longer carries each article's part `hashes`, which only the next build
+/// read: it compares the files' checksums instead, and reads a changed article's
+/// previous JSON to say what changed.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// `manifest.json`: what the bundle holds, with checksums. Apps read it first.
@@ -59,17 +62,6 @@ pub struct ManifestArticle {
     pub next_review: String,
     pub json: FileRef,
     pub html: FileRef,
-    /// Hashes of the parts of the article, so a changelog can say what changed.
-    pub hashes: PartHashes,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartHashes {
-    pub metadata: String,
-    pub body: String,
-    pub disclaimers: String,
-    pub html: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
