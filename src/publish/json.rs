@@ -1,9 +1,8 @@
-//! An article's JSON, serialised once. The bundle holds it pretty-printed, and a
-//! changed article's is put together twice (with its old revision, to compare with the
-//! previous bundle, then its new one); escaping the HTML and text strings is most of
-//! the cost, so each part is serialised compactly once and the file is assembled from
-//! the same bytes and re-indented exactly as `serde_json::to_string_pretty` would have
-//! written it.
+//! An article's JSON, serialised once. A changed article's file is put together twice
+//! (with its old revision, to compare with the previous bundle, then with its new one),
+//! and escaping the HTML and text strings is most of the cost, so each part is
+//! serialised once and the file is assembled from the same bytes, exactly as
+//! `serde_json::to_vec` would have written it.
 
 use serde::Serialize;
 
@@ -189,101 +188,9 @@ impl Parts {
     }
 }
 
-/// Compact JSON (as serde_json writes it: no white space outside strings) re-indented
-/// as `serde_json::to_string_pretty` writes it: two spaces a level, `": "` after a key,
-/// and `[]` and `{}` for empty containers.
-pub fn pretty(compact: &[u8]) -> Vec<u8> {
-    pretty_at(compact, 0)
-}
-
-/// `pretty` for a value that sits `depth` levels deep in a larger document: its inner
-/// lines are indented for that depth (its first line is the caller's to indent).
-pub fn pretty_at(compact: &[u8], depth: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(compact.len() + compact.len() / 8 * (depth + 1));
-    let mut depth = depth;
-    let newline = |out: &mut Vec<u8>, depth: usize| {
-        out.push(b'\n');
-        out.resize(out.len() + 2 * depth, b' ');
-    };
-    let mut i = 0;
-    while i < compact.len() {
-        match compact[i] {
-            b'"' => {
-                // A string runs to the first quote that no backslash escapes; its
-                // bytes are copied as they are.
-                let mut end = i + 1;
-                loop {
-                    match memchr::memchr2(b'"', b'\\', &compact[end..]) {
-                        Some(k) if compact[end + k] == b'\\' => end += k + 2,
-                        Some(k) => {
-                            end += k + 1;
-                            break;
-                        }
-                        None => {
-                            end = compact.len();
-                            break;
-                        }
-                    }
-                }
-                let end = end.min(compact.len());
-                out.extend_from_slice(&compact[i..end]);
-                i = end;
-                continue;
-            }
-            open @ (b'{' | b'[') => {
-                let close = if open == b'{' { b'}' } else { b']' };
-                out.push(open);
-                if compact.get(i + 1) == Some(&close) {
-                    out.push(close);
-                    i += 2;
-                    continue;
-                }
-                depth += 1;
-                newline(&mut out, depth);
-            }
-            close @ (b'}' | b']') => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(close);
-            }
-            b',' => {
-                out.push(b',');
-                newline(&mut out, depth);
-            }
-            b':' => out.extend_from_slice(b": "),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::pretty;
     use proptest::prelude::*;
-    use serde_json::Value;
-
-    fn value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<f64>()
-                .prop_filter("finite", |f| f.is_finite())
-                .prop_map(Value::from),
-            // Quotes, backslashes, control characters, brackets and punctuation that
-            // look like structure, and non-ASCII text, all inside strings.
-            "[\"\\\\{}\\[\\],: a\\n\\t\\u{1}é’😀]{0,12}".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(4, 48, 6, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                prop::collection::btree_map("[\"\\\\{}:,a-z]{0,6}", inner, 0..6)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
 
     proptest! {
         #![proptest_config(crate::proptest_cases(512))]
@@ -294,39 +201,6 @@ mod tests {
             let mut out = Vec::new();
             super::string(&mut out, &s);
             prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
-        }
-
-        // A value re-indented for its depth reads, placed there, as serde_json would
-        // have written the whole document.
-        #[test]
-        fn pretty_at_matches_serde_json_nested(v in value(), depth in 0usize..4) {
-            let mut doc = v.clone();
-            for _ in 0..depth {
-                doc = Value::Array(vec![doc]);
-            }
-            let mut placed = Vec::new();
-            for d in 0..depth {
-                placed.extend_from_slice(b"[\n");
-                placed.resize(placed.len() + 2 * (d + 1), b' ');
-            }
-            placed.extend(super::pretty_at(&serde_json::to_vec(&v).unwrap(), depth));
-            for d in (0..depth).rev() {
-                placed.push(b'\n');
-                placed.resize(placed.len() + 2 * d, b' ');
-                placed.push(b']');
-            }
-            prop_assert_eq!(
-                String::from_utf8(placed).unwrap(),
-                serde_json::to_string_pretty(&doc).unwrap()
-            );
-        }
-
-        // Byte for byte what serde_json's pretty printer writes.
-        #[test]
-        fn pretty_matches_serde_json(v in value()) {
-            let compact = serde_json::to_vec(&v).unwrap();
-            let expected = serde_json::to_string_pretty(&v).unwrap();
-            prop_assert_eq!(String::from_utf8(pretty(&compact)).unwrap(), expected);
         }
     }
 }

@@ -257,8 +257,7 @@ impl<'c> Publisher<'c> {
             }
         };
         let entry = write_prepared(self.config, &self.tmp, &p, &json)?;
-        // Two levels deep in the manifest: in its `articles` list.
-        let manifest_json = json::pretty_at(&serde_json::to_vec(&entry).map_err(json_error)?, 2);
+        let manifest_json = serde_json::to_vec(&entry).map_err(json_error)?;
         Ok(Written {
             entry,
             manifest_json,
@@ -754,7 +753,7 @@ fn write_prepared(
 
 /// The article's JSON file, with its revision as it now stands.
 fn article_json(p: &Prepared) -> Vec<u8> {
-    let mut json = json::pretty(&p.parts.article(&p.article));
+    let mut json = p.parts.article(&p.article);
     json.push(b'\n');
     json
 }
@@ -820,30 +819,32 @@ fn write_manifest(
     Ok(())
 }
 
-/// `manifest.json` as serde_json writes it pretty (a test holds the two equal), in
-/// pieces: the manifest without articles, written by serde, with each article's entry
-/// (serialised in the parallel pass) put in its `articles` list.
+/// `manifest.json` as serde_json writes it (a test holds the two equal), in pieces: the
+/// manifest without articles, written by serde, with each article's entry (serialised
+/// in the parallel pass) put in its `articles` list.
 fn manifest_pieces<'a>(
     skeleton: &Manifest,
     written: &'a [Written],
 ) -> Result<Vec<std::borrow::Cow<'a, [u8]>>, RunError> {
     use std::borrow::Cow;
-    let mut text = serde_json::to_vec_pretty(skeleton).map_err(json_error)?;
+    let mut text = serde_json::to_vec(skeleton).map_err(json_error)?;
     text.push(b'\n');
     if written.is_empty() {
         return Ok(vec![Cow::Owned(text)]);
     }
-    const EMPTY: &[u8] = b"\n  \"articles\": [],\n";
+    const EMPTY: &[u8] = b",\"articles\":[],";
     let at = memchr::memmem::find(&text, EMPTY).expect("the manifest has an articles list");
     // `text` keeps everything up to the list's `[`, `tail` the rest from its `]`.
-    let tail = text.split_off(at + EMPTY.len() - b"],\n".len());
+    let tail = text.split_off(at + EMPTY.len() - b"],".len());
     let mut pieces: Vec<Cow<'a, [u8]>> = Vec::with_capacity(2 * written.len() + 2);
     pieces.push(Cow::Owned(text));
     for (i, w) in written.iter().enumerate() {
-        pieces.push(Cow::Borrowed(if i == 0 { b"\n    " } else { b",\n    " }));
+        if i > 0 {
+            pieces.push(Cow::Borrowed(b","));
+        }
         pieces.push(Cow::Borrowed(&w.manifest_json));
     }
-    pieces.push(Cow::Owned([b"\n  ".as_slice(), &tail].concat()));
+    pieces.push(Cow::Owned(tail));
     Ok(pieces)
 }
 
@@ -874,7 +875,7 @@ fn write_pieces(
     })
 }
 
-/// Write `value` as pretty JSON and a final newline at `rel` in `dir`, hashing the bytes
+/// Write `value` as JSON and a final newline at `rel` in `dir`, hashing the bytes
 /// on their way to the file. A 10,000-article manifest is over a megabyte: built in a
 /// growing buffer first, it spent most of its time having fresh pages zeroed.
 fn write_json<T: serde::Serialize>(dir: &Path, rel: &str, value: &T) -> Result<FileRef, RunError> {
@@ -882,7 +883,7 @@ fn write_json<T: serde::Serialize>(dir: &Path, rel: &str, value: &T) -> Result<F
     let path = dir.join(rel);
     let file = File::create(&path).map_err(|e| io(&path, e))?;
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, Hashing::new(file));
-    serde_json::to_writer_pretty(&mut w, value)
+    serde_json::to_writer(&mut w, value)
         .map_err(std::io::Error::from)
         .and_then(|()| w.write_all(b"\n"))
         .map_err(|e| io(&path, e))?;
@@ -978,9 +979,8 @@ mod tests {
             let written: Vec<Written> = (0..n)
                 .map(|i| {
                     let entry = entry(&format!("article-{i}"));
-                    let compact = serde_json::to_vec(&entry).unwrap();
                     Written {
-                        manifest_json: json::pretty_at(&compact, 2),
+                        manifest_json: serde_json::to_vec(&entry).unwrap(),
                         entry,
                         change: None,
                     }
@@ -1010,7 +1010,7 @@ mod tests {
             let pieces = manifest_pieces(&manifest, &written).unwrap();
             let joined: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied()).collect();
             manifest.articles = written.into_iter().map(|w| w.entry).collect();
-            let mut expected = serde_json::to_string_pretty(&manifest).unwrap();
+            let mut expected = serde_json::to_string(&manifest).unwrap();
             expected.push('\n');
             assert_eq!(String::from_utf8(joined).unwrap(), expected, "{n} articles");
         }
@@ -1018,9 +1018,9 @@ mod tests {
 
     use super::*;
 
-    // The article file comes from one compact serialisation of each part; on every
-    // article of the repository it must be byte for byte what serde would have written
-    // (pretty), whatever the revision, or every revision would move.
+    // The article file comes from one serialisation of each part; on every article of
+    // the repository it must be byte for byte what serde would have written, whatever
+    // the revision, or every revision would move.
     #[test]
     fn one_serialisation_gives_the_same_file() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -1038,10 +1038,9 @@ mod tests {
             for (revision, reading) in [(1, p.article.reading), (12, None)] {
                 p.article.revision = revision;
                 p.article.reading = reading;
-                let mut expected = serde_json::to_string_pretty(&p.article).unwrap();
+                let mut expected = serde_json::to_string(&p.article).unwrap();
                 expected.push('\n');
-                let mut json = json::pretty(&p.parts.article(&p.article));
-                json.push(b'\n');
+                let json = article_json(&p);
                 assert_eq!(String::from_utf8(json).unwrap(), expected, "{}", a.name());
             }
             compared += 1;
