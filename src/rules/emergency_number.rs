@@ -41,12 +41,17 @@ pub static RULE: RuleDef = RuleDef {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&all)
             .expect("emergency numbers build an automaton");
-        Box::new(EmergencyNumber { pattern })
+        Box::new(EmergencyNumber {
+            pattern,
+            numbers: all,
+        })
     },
 };
 
 struct EmergencyNumber {
     pattern: AhoCorasick,
+    /// The numbers `pattern` finds.
+    numbers: Vec<String>,
 }
 
 /// A number on its own, not part of a longer one such as 1,000, 0111 or 24/7/365.
@@ -65,13 +70,20 @@ fn alone(text: &str, start: usize, end: usize) -> bool {
 }
 
 impl Check for EmergencyNumber {
+    /// Every match is one of the numbers: the shared scan finds them with the other
+    /// rules' words, and this rule reads only the few blocks that hold one, where it
+    /// ran its own search over every block.
+    fn triggers(&self) -> Vec<String> {
+        self.numbers.clone()
+    }
+
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         let locale = a.locale(cx.config);
         let Some(allowed) = cx.config.emergency_numbers(locale) else {
             return;
         };
-        for block in &cx.body.blocks {
+        for block in sink.blocks(cx.body) {
             for m in self.pattern.find_iter(&block.text) {
                 let number = &block.text[m.range()];
                 if !alone(&block.text, m.start(), m.end()) || allowed.iter().any(|n| n == number) {

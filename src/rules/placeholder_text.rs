@@ -52,8 +52,11 @@ impl Check for PlaceholderText {
         let help =
             || Some("replace the placeholder with the real text before publishing".to_string());
         for key in ["title", "summary"] {
-            if let (Some(text), Some(span)) = (a.str(key), a.front.span(&format!("/{key}")))
+            // The value's place in the file is looked up only for a finding: finding it
+            // costs more than the search.
+            if let Some(text) = a.str(key)
                 && let Some(m) = self.pattern.find(text)
+                && let Some(span) = a.front.span(&format!("/{key}"))
             {
                 // Point into the value when it is written plainly, else at the whole value.
                 let value = &a.file.text[span.value.clone()];
