@@ -1109,18 +1109,18 @@ mod tests {
             let file = crate::source::SourceFile::new(
                 "fixture.md".into(), "fixture.md".into(), text);
             let loader = crate::content::Loader::new(&config);
-            let corpus = Corpus::single(loader.parse(file, crate::content::FileKind::Article));
-            let a = &corpus.articles[0];
+            let a = &loader.parse(file, crate::content::FileKind::Article);
+            let disclaimers = crate::content::Disclaimers::default();
             let cx = ArticleContext {
                 article: a,
                 body: &a.body,
-                corpus: &corpus,
+                disclaimers: &disclaimers,
                 config: &config,
                 today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
             };
             let (mut with_scan, mut without) = (Vec::new(), Vec::new());
-            scanned.check_article(&cx, false, &mut with_scan);
-            every_block.check_article(&cx, false, &mut without);
+            scanned.check_article(&cx, false, &mut with_scan, &mut Vec::new());
+            every_block.check_article(&cx, false, &mut without, &mut Vec::new());
             prop_assert_eq!(with_scan, without);
             // And the scan's two ways agree with the reference on these blocks.
             let t = scanned.triggers.as_ref().unwrap();
