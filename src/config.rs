@@ -494,12 +494,59 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 /// ", did you mean `x`?" for the closest name, when one is close.
 pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|&(d, c)| d <= 2.max(c.len() / 4))
-        .min()
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
+    // The candidates can be every article id of a large library, so each is measured
+    // only as far as it can still be close enough: not at all when the lengths alone
+    // differ by more, and no further than a row whose every cell already does.
+    let name: Vec<char> = name.chars().collect();
+    let mut scratch = Scratch::default();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let limit = 2.max(c.len() / 4);
+        if let Some(d) = distance_within(&name, c, limit, &mut scratch)
+            && best.is_none_or(|b| (d, c) < b)
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| format!("; did you mean `{c}`?"))
         .unwrap_or_default()
+}
+
+/// Space `distance_within` keeps between calls: two rows and the other word's chars.
+#[derive(Default)]
+struct Scratch {
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+    b: Vec<char>,
+}
+
+/// `edit_distance(a, b)` when it is at most `limit`, else None.
+fn distance_within(a: &[char], b: &str, limit: usize, s: &mut Scratch) -> Option<usize> {
+    s.b.clear();
+    s.b.extend(b.chars());
+    if a.len().abs_diff(s.b.len()) > limit {
+        return None;
+    }
+    let (prev, cur, b) = (&mut s.prev, &mut s.cur, &s.b);
+    prev.clear();
+    prev.extend(0..=b.len());
+    for (i, &ca) in a.iter().enumerate() {
+        cur.clear();
+        cur.push(i + 1);
+        let mut smallest = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let cell = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            smallest = smallest.min(cell);
+            cur.push(cell);
+        }
+        // A row's smallest cell never falls in the rows below it.
+        if smallest > limit {
+            return None;
+        }
+        std::mem::swap(prev, cur);
+    }
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -519,6 +566,24 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(crate::proptest_cases(2000))]
+        // The bounded measure says what the plain one says, within its limit, on
+        // near and far words of any length, ASCII or not.
+        #[test]
+        fn distance_within_matches_edit_distance(
+            a in "[ab-é]{0,9}",
+            b in "[ab-é]{0,9}",
+            limit in 0usize..5,
+        ) {
+            let d = edit_distance(&a, &b);
+            let chars: Vec<char> = a.chars().collect();
+            let got = distance_within(&chars, &b, limit, &mut Scratch::default());
+            prop_assert_eq!(got, (d <= limit).then_some(d));
+        }
+    }
 
     const MINIMAL: &str = "[topics]\npregnancy = \"Pregnancy\"\n";
 

@@ -1,7 +1,7 @@
 //! `broken-link`: an `article:` or `media:` link, or a `related` id, that resolves to nothing.
 
 use crate::config::suggest;
-use crate::content::index::{Entry, Index, ReferenceKind};
+use crate::content::index::{Entry, Index, Reference, ReferenceKind};
 use crate::diagnostic::Severity;
 use crate::rules::{
     ArticleContext, Check, CorpusContext, CorpusSink, Docs, RuleDef, RuleMeta, Scope, Sink,
@@ -51,6 +51,39 @@ fn hint(index: &Index, id: &str) -> Option<String> {
     (!s.is_empty()).then(|| format!("check the id{}", s.replacen("; ", " (", 1) + ")"))
 }
 
+/// A reference that does not resolve, with its message and help.
+type Finding<'a> = (&'a Reference, String, String);
+
+/// The message and help for a reference that does not resolve, or None.
+fn explain(index: &Index, published: bool, r: &Reference) -> Option<(String, String)> {
+    let id = &*r.id;
+    Some(match (resolve(index, published, id), r.kind) {
+        (Target::Ok, _) => return None,
+        (Target::Missing, ReferenceKind::Link) => (
+            format!("no article has the id `{id}`"),
+            hint(index, id).unwrap_or("link to an existing article's `id`".into()),
+        ),
+        (Target::Missing, ReferenceKind::Related) => (
+            format!("related article `{id}` does not exist"),
+            hint(index, id).unwrap_or("use the `id` of an existing article".into()),
+        ),
+        (Target::NotPublished(t), ReferenceKind::Link) => (
+            format!(
+                "`{id}` is not published ({}), so this link would be broken in the bundle",
+                t.status.as_deref().unwrap_or("no status")
+            ),
+            "remove the link until that article is published".into(),
+        ),
+        (Target::NotPublished(t), ReferenceKind::Related) => (
+            format!(
+                "related article `{id}` is not published ({})",
+                t.status.as_deref().unwrap_or("no status")
+            ),
+            "remove it from `related` until it is published".into(),
+        ),
+    })
+}
+
 impl Check for BrokenLink {
     /// Links to media are checked here, against the article's own `media` list; links
     /// to articles and `related` ids are recorded, and resolved in `corpus`.
@@ -90,38 +123,31 @@ impl Check for BrokenLink {
         }
     }
 
+    /// Every file's references, resolved on every thread (a library has tens of
+    /// thousands, and a broken one is compared with every id for a suggestion), then
+    /// reported in file order.
     fn corpus(&self, cx: &CorpusContext<'_>, sink: &mut CorpusSink<'_>) {
+        use rayon::prelude::*;
         let index = cx.index;
-        for entry in &index.entries {
-            let published = entry.is_published();
-            for r in &entry.references {
-                let id = &*r.id;
-                let (message, help) = match (resolve(index, published, id), r.kind) {
-                    (Target::Ok, _) => continue,
-                    (Target::Missing, ReferenceKind::Link) => (
-                        format!("no article has the id `{id}`"),
-                        hint(index, id).unwrap_or("link to an existing article's `id`".into()),
-                    ),
-                    (Target::Missing, ReferenceKind::Related) => (
-                        format!("related article `{id}` does not exist"),
-                        hint(index, id).unwrap_or("use the `id` of an existing article".into()),
-                    ),
-                    (Target::NotPublished(t), ReferenceKind::Link) => (
-                        format!(
-                            "`{id}` is not published ({}), so this link would be broken in the bundle",
-                            t.status.as_deref().unwrap_or("no status")
-                        ),
-                        "remove the link until that article is published".into(),
-                    ),
-                    (Target::NotPublished(t), ReferenceKind::Related) => (
-                        format!(
-                            "related article `{id}` is not published ({})",
-                            t.status.as_deref().unwrap_or("no status")
-                        ),
-                        "remove it from `related` until it is published".into(),
-                    ),
-                };
-                sink.report(entry, r.span, message, Some(help), vec![id.to_string()]);
+        let broken: Vec<(&Entry, Vec<Finding<'_>>)> = index
+            .entries
+            .par_iter()
+            .filter_map(|entry| {
+                let published = entry.is_published();
+                let broken: Vec<_> = entry
+                    .references
+                    .iter()
+                    .filter_map(|r| {
+                        let (message, help) = explain(index, published, r)?;
+                        Some((r, message, help))
+                    })
+                    .collect();
+                (!broken.is_empty()).then_some((entry, broken))
+            })
+            .collect();
+        for (entry, refs) in broken {
+            for (r, message, help) in refs {
+                sink.report(entry, r.span, message, Some(help), vec![r.id.to_string()]);
             }
         }
     }
