@@ -164,6 +164,9 @@ fn run_check(
         p.finish();
     }
     let tally = emit(&args.common, &checked.outcome, started, out)?;
+    // The process ends next: freeing the index of a large library entry by entry
+    // would only delay the exit.
+    std::mem::forget(checked);
     Ok(status(tally, args.common.deny_warnings))
 }
 
@@ -282,6 +285,8 @@ fn run_build(
     }
     let built = publisher.finish(&checked.index.retired())?;
     drop(publisher);
+    // As in `check`: the process ends next.
+    std::mem::forget(checked);
     // In machine formats stdout is the report alone; what was written goes to stderr.
     let note: &mut dyn Write =
         if args.common.format == Format::Human && args.common.output.is_none() {

@@ -111,15 +111,19 @@ fn run(
     publisher: Option<&crate::publish::Publisher<'_>>,
 ) -> Result<Checked, RunError> {
     let found = Instant::now();
-    let mut loader = Loader::new(config);
+    // The walk waits on the file system; the schemas, patterns and automata are
+    // compiled meanwhile.
+    let (files, (mut loader, rules)) = rayon::join(
+        || crate::content::discover(config),
+        || rayon::join(|| Loader::new(config), || ActiveRules::new(config)),
+    );
+    let files = files
+        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
     loader.render = options.render;
     loader.cache = cache;
     // Each body is parsed in the pass, just before its rules, and let go after them;
     // the watch cache keeps parsed files whole, bodies included, between runs.
     loader.bodies = cache.is_some();
-    let files = loader
-        .discover()
-        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
     if !files.iter().any(|(_, k)| *k == FileKind::Article) {
         return Err(RunError::Io(format!(
             "no articles (`.md` files) in the content folder {}",
@@ -214,7 +218,6 @@ fn run(
     }
     let ready = started.elapsed();
 
-    let rules = ActiveRules::new(config);
     let pass = Pass {
         config,
         loader: &loader,

@@ -289,59 +289,9 @@ impl<'c> Loader<'c> {
         }
     }
 
-    /// Every `.md` file of the corpus: articles (not under `_` or `.` folders) and the
-    /// disclaimers in `_disclaimers/`. Sorted, so that everything after is deterministic.
+    /// The corpus's files (`discover`).
     pub fn discover(&self) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
-        let dir = &self.config.content_dir;
-        if !dir.is_dir() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("the content folder {} does not exist", dir.display()),
-            ));
-        }
-        // The walk runs on every thread (a large library has thousands of folders and
-        // files); the sort below makes its order deterministic.
-        let found = std::sync::Mutex::new(Vec::new());
-        ignore::WalkBuilder::new(dir)
-            .hidden(true)
-            .follow_links(false)
-            .filter_entry(|e| {
-                // `_` and `.` names are not articles; `_disclaimers` is read on its own.
-                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['_', '.'])
-            })
-            .threads(rayon::current_num_threads())
-            .build_parallel()
-            .run(|| {
-                let mut batch = Batch {
-                    found: &found,
-                    mine: Vec::new(),
-                };
-                Box::new(move |entry| {
-                    if let Ok(entry) = entry
-                        && is_markdown(entry.path())
-                        && entry.file_type().is_some_and(|t| !t.is_dir())
-                    {
-                        batch.mine.push((entry.into_path(), FileKind::Article));
-                    }
-                    ignore::WalkState::Continue
-                })
-            });
-        let mut files = found.into_inner().unwrap_or_default();
-        let disclaimers = dir.join(DISCLAIMERS_DIR);
-        if disclaimers.is_dir() {
-            for entry in std::fs::read_dir(&disclaimers)?.flatten() {
-                let path = entry.path();
-                let name = entry.file_name();
-                if is_markdown(&path) && !name.to_string_lossy().starts_with(['_', '.']) {
-                    files.push((path, FileKind::Disclaimer));
-                }
-            }
-        }
-        // In the order of `Path`'s own comparison, component by component, but from
-        // a key made once per path: comparing `Path`s parses both at every step, which
-        // was most of the walk's time on 10,000 files.
-        files.sort_by_cached_key(|(path, kind)| (sort_key(path), *kind));
-        Ok(files)
+        discover(self.config)
     }
 
     /// Read and parse the given files in parallel and index them.
@@ -502,6 +452,61 @@ impl<'c> Loader<'c> {
             self.markdown.body(file, range)
         }
     }
+}
+
+/// Every `.md` file of the corpus: articles (not under `_` or `.` folders) and the
+/// disclaimers in `_disclaimers/`. Sorted, so that everything after is deterministic.
+pub fn discover(config: &Config) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
+    let dir = &config.content_dir;
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("the content folder {} does not exist", dir.display()),
+        ));
+    }
+    // The walk runs on every thread (a large library has thousands of folders and
+    // files); the sort below makes its order deterministic.
+    let found = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .follow_links(false)
+        .filter_entry(|e| {
+            // `_` and `.` names are not articles; `_disclaimers` is read on its own.
+            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['_', '.'])
+        })
+        .threads(rayon::current_num_threads())
+        .build_parallel()
+        .run(|| {
+            let mut batch = Batch {
+                found: &found,
+                mine: Vec::new(),
+            };
+            Box::new(move |entry| {
+                if let Ok(entry) = entry
+                    && is_markdown(entry.path())
+                    && entry.file_type().is_some_and(|t| !t.is_dir())
+                {
+                    batch.mine.push((entry.into_path(), FileKind::Article));
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut files = found.into_inner().unwrap_or_default();
+    let disclaimers = dir.join(DISCLAIMERS_DIR);
+    if disclaimers.is_dir() {
+        for entry in std::fs::read_dir(&disclaimers)?.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if is_markdown(&path) && !name.to_string_lossy().starts_with(['_', '.']) {
+                files.push((path, FileKind::Disclaimer));
+            }
+        }
+    }
+    // In the order of `Path`'s own comparison, component by component, but from
+    // a key made once per path: comparing `Path`s parses both at every step, which
+    // was most of the walk's time on 10,000 files.
+    files.sort_by_cached_key(|(path, kind)| (sort_key(path), *kind));
+    Ok(files)
 }
 
 /// A path's components joined by NUL bytes: compared as bytes, it orders paths as
