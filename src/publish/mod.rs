@@ -5,6 +5,7 @@
 //! the check has passed and every article was written (`Publisher::finish`). A failed
 //! or interrupted build never leaves a half bundle and never touches earlier versions.
 
+mod builtin;
 mod json;
 pub mod model;
 pub mod page;

@@ -21,6 +21,12 @@ pub struct Pages {
     /// the text rather than copying it into every page's context.
     css: Value,
     csp: Value,
+    css_text: String,
+    csp_text: String,
+    /// Whether the built-in `article.html` and `index.html` are in use (no team's own
+    /// template of that name): those pages are written by `builtin` directly.
+    builtin_article: bool,
+    builtin_index: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,13 +39,14 @@ pub struct TemplateError {
 impl Pages {
     pub fn new(config: &Config) -> Result<Pages, TemplateError> {
         let dir = config.templates.as_deref();
+        let own = |name: &str| dir.map(|d| d.join(name)).filter(|p| p.is_file());
         let load = |name: &str, default: &str| -> Result<String, TemplateError> {
-            match dir.map(|d| d.join(name)) {
-                Some(p) if p.is_file() => std::fs::read_to_string(&p).map_err(|e| TemplateError {
+            match own(name) {
+                Some(p) => std::fs::read_to_string(&p).map_err(|e| TemplateError {
                     name: p.display().to_string(),
                     message: e.to_string(),
                 }),
-                _ => Ok(default.to_string()),
+                None => Ok(default.to_string()),
             }
         };
         let mut env = Environment::new();
@@ -61,9 +68,22 @@ impl Pages {
         );
         Ok(Pages {
             env,
-            css: Value::from(css),
-            csp: Value::from_safe_string(csp),
+            css: Value::from(css.clone()),
+            csp: Value::from_safe_string(csp.clone()),
+            css_text: css,
+            csp_text: csp,
+            builtin_article: own("article.html").is_none(),
+            builtin_index: own("index.html").is_none(),
         })
+    }
+
+    /// These pages with every template through the engine, built-in ones included:
+    /// what `builtin` is held to.
+    #[cfg(test)]
+    pub(super) fn engine_only(mut self) -> Pages {
+        self.builtin_article = false;
+        self.builtin_index = false;
+        self
     }
 
     pub fn article(
@@ -114,6 +134,14 @@ impl Pages {
                 .collect(),
         };
         let jsonld = json_ld(fm, &lang, config);
+        if self.builtin_article {
+            return Ok(super::builtin::article(
+                &page,
+                &jsonld,
+                &self.css_text,
+                &self.csp_text,
+            ));
+        }
         self.render(
             "article.html",
             context! { page => Value::from(Serde(&page)), jsonld, css => self.css.clone(), csp => self.csp.clone(), index_href => Value::from_safe_string("../index.html".into()) },
@@ -145,9 +173,19 @@ impl Pages {
                 })
             })
             .collect();
+        let title = "Health information";
+        if self.builtin_index {
+            return Ok(super::builtin::index(
+                &config.locale,
+                title,
+                &topics,
+                &self.css_text,
+                &self.csp_text,
+            ));
+        }
         self.render(
             "index.html",
-            context! { lang => &config.locale, title => "Health information", topics => Value::from(Serde(&topics)), css => self.css.clone(), csp => self.csp.clone() },
+            context! { lang => &config.locale, title, topics => Value::from(Serde(&topics)), css => self.css.clone(), csp => self.csp.clone() },
         )
     }
 
@@ -170,62 +208,62 @@ impl Pages {
 }
 
 #[derive(Serialize)]
-struct ArticlePage<'a> {
-    lang: String,
-    id: &'a str,
-    title: &'a str,
-    summary: &'a str,
-    body_html: &'a str,
-    last_reviewed: String,
-    last_reviewed_iso: String,
-    next_review: String,
-    next_review_iso: String,
-    reviewers: Vec<Reviewer<'a>>,
-    sources: Vec<SourceView<'a>>,
-    topics: Vec<TopicLabel<'a>>,
-    disclaimers: Vec<DisclaimerView<'a>>,
+pub(super) struct ArticlePage<'a> {
+    pub(super) lang: String,
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+    pub(super) summary: &'a str,
+    pub(super) body_html: &'a str,
+    pub(super) last_reviewed: String,
+    pub(super) last_reviewed_iso: String,
+    pub(super) next_review: String,
+    pub(super) next_review_iso: String,
+    pub(super) reviewers: Vec<Reviewer<'a>>,
+    pub(super) sources: Vec<SourceView<'a>>,
+    pub(super) topics: Vec<TopicLabel<'a>>,
+    pub(super) disclaimers: Vec<DisclaimerView<'a>>,
 }
 
 #[derive(Serialize)]
-struct Reviewer<'a> {
-    name: &'a str,
-    credentials: &'a str,
-    role: &'a str,
+pub(super) struct Reviewer<'a> {
+    pub(super) name: &'a str,
+    pub(super) credentials: &'a str,
+    pub(super) role: &'a str,
 }
 
 #[derive(Serialize)]
-struct SourceView<'a> {
-    title: &'a str,
-    href: Option<String>,
-    publisher: Option<&'a str>,
-    year: Option<u16>,
+pub(super) struct SourceView<'a> {
+    pub(super) title: &'a str,
+    pub(super) href: Option<String>,
+    pub(super) publisher: Option<&'a str>,
+    pub(super) year: Option<u16>,
 }
 
 #[derive(Serialize)]
-struct TopicLabel<'a> {
-    id: &'a str,
-    label: &'a str,
+pub(super) struct TopicLabel<'a> {
+    pub(super) id: &'a str,
+    pub(super) label: &'a str,
 }
 
 #[derive(Serialize)]
-struct DisclaimerView<'a> {
-    id: &'a str,
-    title: &'a str,
-    html: &'a str,
+pub(super) struct DisclaimerView<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+    pub(super) html: &'a str,
 }
 
 #[derive(Serialize)]
-struct TopicView<'a> {
-    id: &'a str,
-    label: &'a str,
-    articles: Vec<IndexEntry<'a>>,
+pub(super) struct TopicView<'a> {
+    pub(super) id: &'a str,
+    pub(super) label: &'a str,
+    pub(super) articles: Vec<IndexEntry<'a>>,
 }
 
 #[derive(Serialize)]
-struct IndexEntry<'a> {
-    href: String,
-    title: &'a str,
-    summary: &'a str,
+pub(super) struct IndexEntry<'a> {
+    pub(super) href: String,
+    pub(super) title: &'a str,
+    pub(super) summary: &'a str,
 }
 
 fn topics<'a>(fm: &'a FrontMatter, config: &'a Config) -> Vec<TopicLabel<'a>> {
@@ -408,6 +446,114 @@ fn base64(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    // The built-in pages written directly are what the engine writes from the
+    // built-in templates: every article of the repository, the same with markup
+    // characters in every field, with no disclaimers, sources or reviewers, with
+    // sources that lack an address, publisher or year, as a draft with no review
+    // dates, and with several topics; and the index, of the repository and of entries
+    // with markup characters.
+    #[test]
+    fn builtin_pages_match_the_templates() {
+        use crate::publish::model::{FileRef, ManifestArticle, PublishedArticle};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(&root.join("healthpress.toml")).unwrap();
+        let mut loader = crate::content::Loader::new(&config);
+        loader.render = true;
+        let corpus = loader.load(loader.discover().unwrap(), None);
+        let direct = Pages::new(&config).unwrap();
+        assert!(direct.builtin_article && direct.builtin_index);
+        let engine = Pages::new(&config).unwrap().engine_only();
+        let mut articles: Vec<PublishedArticle> = corpus
+            .articles
+            .iter()
+            .filter_map(|a| {
+                super::super::prepare(a, &a.body, &corpus.disclaimers, &config, &engine).ok()
+            })
+            .map(|p| p.article)
+            .collect();
+        assert!(articles.len() >= 10, "only {} articles", articles.len());
+        let marked = "<b>&amp; \"quoted\" 'single' a/b</b>";
+        let mut odd = articles[0].clone();
+        let fm = &mut odd.front_matter;
+        fm.title = format!("Title {marked}");
+        fm.summary = format!("Summary {marked}");
+        fm.locale = Some("en-\"GB\"".into());
+        fm.topics.push("pregnancy".into());
+        fm.topics.push("not-a-topic-<x>".into());
+        for r in &mut fm.reviewers {
+            r.name = format!("Dr {marked}");
+            r.role = "GP/partner".into();
+        }
+        let first = fm.sources[0].clone();
+        fm.sources = vec![
+            crate::content::model::SourceRef {
+                title: format!("Only a title {marked}"),
+                url: None,
+                doi: None,
+                pmid: Some("12345".into()),
+                publisher: None,
+                year: None,
+            },
+            crate::content::model::SourceRef {
+                url: Some("https://example.org/a?b=1&c=\"2\"".into()),
+                publisher: Some(marked.into()),
+                year: Some(1999),
+                ..first
+            },
+        ];
+        articles.push(odd.clone());
+        let mut bare = odd.clone();
+        bare.disclaimers.clear();
+        bare.front_matter.sources.clear();
+        bare.front_matter.reviewers.clear();
+        bare.front_matter.last_reviewed = None;
+        bare.front_matter.next_review = None;
+        articles.push(bare);
+        for a in &articles {
+            assert_eq!(
+                direct.article(a, &config).unwrap(),
+                engine.article(a, &config).unwrap(),
+                "{}",
+                a.id
+            );
+        }
+        let file = FileRef {
+            path: "x".into(),
+            sha256: String::new(),
+            bytes: 0,
+        };
+        let mut entries: Vec<ManifestArticle> = articles
+            .iter()
+            .map(|a| ManifestArticle {
+                id: a.id.clone(),
+                title: a.front_matter.title.clone(),
+                summary: a.front_matter.summary.clone(),
+                locale: "en-GB".into(),
+                audience: "patient".into(),
+                topics: a.front_matter.topics.clone(),
+                revision: 1,
+                last_reviewed: String::new(),
+                next_review: String::new(),
+                json: file.clone(),
+                html: file.clone(),
+            })
+            .collect();
+        entries.push(ManifestArticle {
+            id: "a-b".into(),
+            title: marked.into(),
+            summary: marked.into(),
+            topics: vec!["musculoskeletal".into()],
+            ..entries[0].clone()
+        });
+        for list in [&entries[..], &entries[..0]] {
+            let refs: Vec<&ManifestArticle> = list.iter().collect();
+            assert_eq!(
+                direct.index(&refs, &config).unwrap(),
+                engine.index(&refs, &config).unwrap()
+            );
+        }
+    }
 
     // A title containing </script> cannot leave the JSON-LD element.
     #[test]
