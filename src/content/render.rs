@@ -19,34 +19,22 @@ pub struct RenderedSection {
     pub id: String,
     /// The heading's text; empty for the introduction.
     pub heading: String,
-    /// The section's heading as HTML (an `<h2>` with the section's id); empty for the
-    /// introduction. The section's whole HTML is this and then `content_html`.
-    pub heading_html: String,
-    /// The section's HTML without its heading.
-    pub content_html: String,
     /// The byte range of the section in the file.
     pub range: std::ops::Range<usize>,
 }
 
 impl Rendered {
-    /// The whole body's HTML: each section's heading and content, in order.
+    /// The whole body's HTML.
     pub fn html(&self) -> String {
-        let len = self
-            .sections
-            .iter()
-            .map(|s| s.heading_html.len() + s.content_html.len())
-            .sum();
-        let mut out = String::with_capacity(len);
-        for s in &self.sections {
-            out.push_str(&s.heading_html);
-            out.push_str(&s.content_html);
-        }
-        out
+        self.html.clone()
     }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The body's HTML, written in one buffer: each section's heading (an `<h2>` with
+    /// the section's id; none for the introduction) and content, in order.
+    pub html: String,
     pub sections: Vec<RenderedSection>,
     /// HTML of each top-level callout, with the byte offset where it starts.
     pub callouts: Vec<(usize, String)>,
@@ -130,7 +118,7 @@ pub fn rewrite_links<'a>(root: &'a AstNode<'a>, links: &LinkMap<'_>, out: &mut R
     }
 }
 
-/// Render the top-level nodes of a parsed body into sections.
+/// Render the top-level nodes of a parsed body, recording where each section is.
 pub fn render<'a>(
     root: &'a AstNode<'a>,
     options: &Options<'_>,
@@ -138,11 +126,15 @@ pub fn render<'a>(
     body_range: std::ops::Range<usize>,
     out: &mut Rendered,
 ) {
+    // HTML is about as long as its source: one buffer, seldom grown.
+    let mut html = String::with_capacity(body_range.len() + body_range.len() / 2);
     let mut sections: Vec<RenderedSection> = vec![RenderedSection {
         id: "introduction".into(),
         range: body_range.start..body_range.start,
         ..RenderedSection::default()
     }];
+    // Where the introduction ends in `html`: at the first section's heading.
+    let mut introduction_end = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut footnotes = String::new();
     let mut first = true;
@@ -160,59 +152,62 @@ pub fn render<'a>(
                 if *n > 1 {
                     id = format!("{id}-{n}");
                 }
-                let heading = format!("<h2 id=\"{id}\">{}</h2>\n", inline_html(node, options));
+                introduction_end.get_or_insert(html.len());
+                html.push_str("<h2 id=\"");
+                html.push_str(&id);
+                html.push_str("\">");
+                html.push_str(&inline_html(node, options));
+                html.push_str("</h2>\n");
                 sections.push(RenderedSection {
                     id,
                     heading: text,
-                    heading_html: heading,
-                    content_html: String::new(),
                     range: range.clone(),
                 });
             }
             NodeValue::Heading(h) => {
                 let level = h.level.clamp(3, 6);
-                let html = format!("<h{level}>{}</h{level}>\n", inline_html(node, options));
-                push(&mut sections, &html, &range);
+                let inner = inline_html(node, options);
+                html.push_str(&format!("<h{level}>{inner}</h{level}>\n"));
+                extend(&mut sections, &range);
             }
             NodeValue::Callout(c) => {
                 let kind = c.callout_type.to_uppercase();
-                let html = callout_html(node, &kind, out.callouts.len(), options);
-                out.callouts.push((range.start, html.clone()));
-                push(&mut sections, &html, &range);
+                let callout = callout_html(node, &kind, out.callouts.len(), options);
+                html.push_str(&callout);
+                out.callouts.push((range.start, callout));
+                extend(&mut sections, &range);
             }
             NodeValue::FootnoteDefinition(_) => {
                 footnotes.push_str(&node_html(node, options));
             }
             _ => {
-                // Straight into the section: a body has dozens of these nodes.
-                let last = sections.last_mut().expect("there is always a section");
-                let _ = format_html(node, options, &mut last.content_html);
-                extend(last, &range);
+                // Straight into the body: a body has dozens of these nodes.
+                let _ = format_html(node, options, &mut html);
+                extend(&mut sections, &range);
             }
         }
         first = false;
     }
     if !footnotes.is_empty() {
-        let html = format!(
+        html.push_str(&format!(
             "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n{footnotes}</ol>\n</section>\n"
-        );
-        if let Some(last) = sections.last_mut() {
-            last.content_html.push_str(&html);
-        }
+        ));
     }
-    sections.retain(|s| !s.heading.is_empty() || !s.content_html.trim().is_empty());
+    // An introduction with nothing in it is no section (it has no heading either).
+    if html[..introduction_end.unwrap_or(html.len())]
+        .trim()
+        .is_empty()
+    {
+        sections.remove(0);
+    }
+    out.html = html;
     out.sections = sections;
 }
 
-fn push(sections: &mut [RenderedSection], html: &str, range: &std::ops::Range<usize>) {
+fn extend(sections: &mut [RenderedSection], range: &std::ops::Range<usize>) {
     let last = sections.last_mut().expect("there is always a section");
-    last.content_html.push_str(html);
-    extend(last, range);
-}
-
-fn extend(section: &mut RenderedSection, range: &std::ops::Range<usize>) {
-    if section.range.end < range.end {
-        section.range.end = range.end;
+    if last.range.end < range.end {
+        last.range.end = range.end;
     }
 }
 
@@ -272,4 +267,65 @@ fn callout_html<'a>(
         "<aside class=\"callout callout-{class}\" aria-labelledby=\"{label_id}\">\n\
          <p class=\"callout-label\" id=\"{label_id}\">{label}</p>\n{inner}</aside>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::content::markdown::Markdown;
+    use crate::source::SourceFile;
+
+    fn render(text: &str) -> super::Rendered {
+        let file = SourceFile::new("a.md".into(), "a.md".into(), text.to_string());
+        let links = super::LinkMap {
+            media: Default::default(),
+        };
+        Markdown::new()
+            .body_with_html(&file, 0..file.text.len(), &links)
+            .rendered
+            .expect("rendered")
+    }
+
+    fn ids(r: &super::Rendered) -> Vec<&str> {
+        r.sections.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    // A body that opens with a section has no introduction; one with text before its
+    // first heading has one. Repeated headings get numbered ids, each on its <h2>.
+    #[test]
+    fn sections_and_their_ids() {
+        let r = render("# Title\n\n## First\n\nText.\n");
+        assert_eq!(ids(&r), ["first"]);
+        assert!(
+            r.html
+                .starts_with("<h2 id=\"first\">First</h2>\n<p>Text.</p>")
+        );
+
+        let r = render("# Title\n\nIntro.\n\n## A\n\nx\n\n## A\n\ny\n");
+        assert_eq!(ids(&r), ["introduction", "a", "a-2"]);
+        assert_eq!(r.sections[1].heading, "A");
+        assert!(r.html.contains("<h2 id=\"a-2\">A</h2>\n<p>y</p>"));
+        assert!(!r.html.contains("Title"), "the title is the page's own h1");
+    }
+
+    // A callout is rendered in the body and kept on its own; footnotes come last.
+    #[test]
+    fn callouts_and_footnotes() {
+        let r = render(
+            "Intro[^1].\n\n> [!CONSULT]\n> Ask your GP.\n\n## After\n\nMore.\n\n[^1]: A note.\n",
+        );
+        assert_eq!(ids(&r), ["introduction", "after"]);
+        assert_eq!(r.callouts.len(), 1);
+        assert!(r.html.contains(&r.callouts[0].1));
+        assert!(r.callouts[0].1.contains("Talk to a health professional"));
+        assert!(r.html.trim_end().ends_with("</section>"));
+        assert!(r.html.contains("A note."));
+    }
+
+    // A body of only a title renders nothing and has no section at all.
+    #[test]
+    fn title_only() {
+        let r = render("# Title\n");
+        assert!(r.sections.is_empty());
+        assert!(r.html.is_empty());
+    }
 }
