@@ -355,18 +355,34 @@ impl<'c> Publisher<'c> {
             return Ok(Built::Unchanged { version });
         };
         phase("plan versions and changelog", &mut since);
-        let index_refs: Vec<&ManifestArticle> = written.iter().map(|w| &w.entry).collect();
-        let index = self
-            .pages
-            .index(&index_refs, self.config)
-            .map_err(|e| RunError::Usage(e.to_string()))?;
-        phase("index page", &mut since);
+        // The index page, the changelog and the articles' part of the content hash do
+        // not depend on each other: they are made at the same time (this runs after the
+        // parallel pass, on one thread otherwise).
+        let ((index, changelog), articles_hash) = rayon::join(
+            || {
+                rayon::join(
+                    || -> Result<FileRef, RunError> {
+                        let refs: Vec<&ManifestArticle> =
+                            written.iter().map(|w| &w.entry).collect();
+                        let index = self
+                            .pages
+                            .index(&refs, self.config)
+                            .map_err(|e| RunError::Usage(e.to_string()))?;
+                        write_file(&self.tmp, "index.html", index.as_bytes(), None)
+                    },
+                    || write_json(&self.tmp, "changelog.json", &plan.changelog),
+                )
+            },
+            || content_hash_of(&written, &plan.retired),
+        );
+        phase("index page and changelog", &mut since);
         write_manifest(
             self.config,
             &self.tmp,
             &plan,
             &written,
-            &index,
+            (index?, changelog?),
+            articles_hash,
             &self.options.generated_at,
         )?;
         let dest = self.options.out.join(plan.version.to_string());
@@ -776,48 +792,53 @@ fn write_file(
     })
 }
 
-/// The index page, the changelog and, last, the manifest: a folder with a manifest is
-/// a whole bundle.
+/// The manifest, written last: a folder with a manifest is a whole bundle.
 fn write_manifest(
     config: &Config,
     dir: &Path,
     plan: &Plan,
     written: &[Written],
-    index: &str,
+    (index, changelog): (FileRef, FileRef),
+    mut content_hash: Sha256,
     generated_at: &str,
 ) -> Result<(), RunError> {
-    let index_ref = write_file(dir, "index.html", index.as_bytes(), None)?;
-    let changelog_ref = write_json(dir, "changelog.json", &plan.changelog)?;
-
-    let mut h = Sha256::new();
-    for w in written {
-        let e = &w.entry;
-        h.update(format!(
-            "{} {} {} {}\n",
-            e.id, e.revision, e.json.sha256, e.html.sha256
-        ));
-    }
-    for r in &plan.retired {
-        h.update(format!("retired {} {}\n", r.id, r.revision));
-    }
-    h.update(format!("index {}\n", index_ref.sha256));
+    content_hash.update(format!("index {}\n", index.sha256));
     let skeleton = Manifest {
         format: FORMAT_VERSION,
         version: plan.version.to_string(),
         previous: plan.previous.as_ref().map(Version::to_string),
         generated_at: generated_at.to_string(),
-        content_hash: format!("sha256:{}", hex(&h.finalize())),
+        content_hash: format!("sha256:{}", hex(&content_hash.finalize())),
         locale: config.locale.clone(),
         articles: Vec::new(),
         retired: plan.retired.clone(),
-        files: BundleFiles {
-            index: index_ref,
-            changelog: changelog_ref,
-        },
+        files: BundleFiles { index, changelog },
     };
     let pieces = manifest_pieces(&skeleton, written)?;
     write_pieces(dir, "manifest.json", &pieces)?;
     Ok(())
+}
+
+/// The content hash as far as the articles and the retired ones: a line for each,
+/// then (in `write_manifest`) the index page's.
+fn content_hash_of(written: &[Written], retired: &[RetiredArticle]) -> Sha256 {
+    use std::fmt::Write;
+    let mut h = Sha256::new();
+    let mut line = String::new();
+    for w in written {
+        let e = &w.entry;
+        line.clear();
+        let _ = writeln!(
+            line,
+            "{} {} {} {}",
+            e.id, e.revision, e.json.sha256, e.html.sha256
+        );
+        h.update(&line);
+    }
+    for r in retired {
+        h.update(format!("retired {} {}\n", r.id, r.revision));
+    }
+    h
 }
 
 /// `manifest.json` as serde_json writes it (a test holds the two equal), in pieces: the
