@@ -254,15 +254,16 @@ impl Builder<'_> {
             depth: cx.depth + 1,
             ..cx
         };
-        let children: Vec<_> = node.children().collect();
-        for (i, child) in children.iter().enumerate() {
+        for child in node.children() {
             let data = child.data();
-            let range = self.range(data.sourcepos);
+            // Only the kinds below that keep a range need it.
+            let range = || self.range(data.sourcepos);
             match &data.value {
                 NodeValue::Heading(h) => {
                     let level = h.level;
+                    let range = range();
                     drop(data);
-                    let has_content = heading_has_content(level, &children[i + 1..]);
+                    let has_content = heading_has_content(level, child);
                     let block = self.text_block(child, BlockKind::Heading, range.clone(), cx);
                     self.body.headings.push(Heading {
                         level,
@@ -273,17 +274,20 @@ impl Builder<'_> {
                     self.body.blocks.push(block);
                 }
                 NodeValue::Paragraph | NodeValue::CalloutTitle => {
+                    let range = range();
                     drop(data);
                     let block = self.text_block(child, BlockKind::Paragraph, range, cx);
                     self.body.blocks.push(block);
                 }
                 NodeValue::TableCell => {
+                    let range = range();
                     drop(data);
                     let block = self.text_block(child, BlockKind::TableCell, range, cx);
                     self.body.blocks.push(block);
                 }
                 NodeValue::Callout(c) => {
                     let kind = c.callout_type.to_uppercase();
+                    let range = range();
                     drop(data);
                     let index = self.body.callouts.len();
                     let marker_end = self.file.line_range(self.file.line_of(range.start)).end;
@@ -320,6 +324,7 @@ impl Builder<'_> {
                 }
                 NodeValue::HtmlBlock(h) => {
                     let literal = h.literal.clone();
+                    let range = range();
                     drop(data);
                     self.body.html.push(Html {
                         literal,
@@ -435,8 +440,10 @@ impl Builder<'_> {
     }
 }
 
-fn heading_has_content<'a>(level: u8, following: &[&'a AstNode<'a>]) -> bool {
-    for node in following {
+/// Whether what follows `heading` among its siblings, before a heading of the same or a
+/// higher level, is anything but comments.
+fn heading_has_content<'a>(level: u8, heading: &'a AstNode<'a>) -> bool {
+    for node in heading.following_siblings().skip(1) {
         match &node.data().value {
             NodeValue::Heading(h) => return h.level > level,
             NodeValue::HtmlBlock(h) if is_comment(&h.literal) => continue,
