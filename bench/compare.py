@@ -7,8 +7,9 @@ Generates the corpora with ../shared/bench/gen_corpus.py (once, into target/benc
 signs them off, builds healthpress and the floor in release mode, then times, on this
 machine, in one run, alternating the contenders so that machine noise hits both alike:
 
-  * check: healthpress vs the floor (bench/floor.rs), both cores;
-  * build: healthpress vs the floor, writing to /dev/shm;
+  * check: healthpress vs the floor (bench/floor.rs), both cores; and, for information,
+    vs the floor with mimalloc (bench/floor_mimalloc.rs), the allocator healthpress uses;
+  * build: healthpress vs the floor (and the floor with mimalloc), writing to /dev/shm;
   * peak memory of check (1,000 and N articles), from wait4's ru_maxrss;
   * speed-up of check from one thread to two;
   * a single-article check in the N-article corpus, and --changed-since on a one-file
@@ -98,9 +99,13 @@ def main():
     ap.add_argument("--no-peers", action="store_true")
     args = ap.parse_args()
 
-    sh(["cargo", "build", "--release", "--quiet", "--bin", "healthpress", "--example", "floor"], cwd=ROOT)
+    sh(["cargo", "build", "--release", "--quiet", "--bin", "healthpress", "--example", "floor",
+        "--example", "floor_mimalloc"], cwd=ROOT)
     HP = ROOT / "target" / "release" / "healthpress"
     floor = ROOT / "target" / "release" / "examples" / "floor"
+    # The floor with mimalloc, which healthpress's binary uses and the floor does not:
+    # timed beside it, so each table shows how much of a ratio is the allocator.
+    floor_mi = ROOT / "target" / "release" / "examples" / "floor_mimalloc"
     small, big = corpus(1000), corpus(args.articles)
     shm = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
     rows, verdicts = [], []
@@ -112,23 +117,29 @@ def main():
     r = alternate({
         "healthpress check": (hp_check, big, None),
         "floor check": ([str(floor), "check", str(big / "content")], big, None),
+        "floor with mimalloc": ([str(floor_mi), "check", str(big / "content")], big, None),
     }, args.runs)
     ratio = med(r["healthpress check"])[0] / med(r["floor check"])[0]
-    rows += [f"| check, {args.articles} articles | {fmt(r['healthpress check'])} | floor {fmt(r['floor check'])} | {ratio:.2f}x |"]
+    ratio_mi = med(r["healthpress check"])[0] / med(r["floor with mimalloc"])[0]
+    rows += [f"| check, {args.articles} articles | {fmt(r['healthpress check'])} | floor {fmt(r['floor check'])} | {ratio:.2f}x |",
+             f"| (the same check) | | floor with mimalloc {fmt(r['floor with mimalloc'])} | {ratio_mi:.2f}x |"]
     target("check ≤ 1.3x the floor", ratio <= 1.3, f"{ratio:.2f}x")
     mem_big = med(r["healthpress check"], 1)[0]
 
     def clean(name):
-        for d in (shm / "hp", shm / "floor"):
+        for d in (shm / "hp", shm / "floor", shm / "floor-mi"):
             shutil.rmtree(d, ignore_errors=True)
 
     r = alternate({
         "healthpress build": ([str(HP), "build", "--today", TODAY, "--out", str(shm / "hp")], big,
                               {"SOURCE_DATE_EPOCH": "1764000000"}),
         "floor build": ([str(floor), "build", str(big / "content"), str(shm / "floor")], big, None),
+        "floor with mimalloc": ([str(floor_mi), "build", str(big / "content"), str(shm / "floor-mi")], big, None),
     }, args.runs, before=clean)
     ratio = med(r["healthpress build"])[0] / med(r["floor build"])[0]
-    rows += [f"| build, {args.articles} articles, to /dev/shm | {fmt(r['healthpress build'])} | floor {fmt(r['floor build'])} | {ratio:.2f}x |"]
+    ratio_mi = med(r["healthpress build"])[0] / med(r["floor with mimalloc"])[0]
+    rows += [f"| build, {args.articles} articles, to /dev/shm | {fmt(r['healthpress build'])} | floor {fmt(r['floor build'])} | {ratio:.2f}x |",
+             f"| (the same build) | | floor with mimalloc {fmt(r['floor with mimalloc'])} | {ratio_mi:.2f}x |"]
     target("build ≤ 1.6x the floor", ratio <= 1.6, f"{ratio:.2f}x")
 
     r = alternate({"small": (hp_check, small, None)}, args.runs)

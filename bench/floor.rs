@@ -134,8 +134,8 @@ pub fn build(dir: &Path, out: &Path, validator: &jsonschema::Validator) -> usize
         .sum()
 }
 
-#[allow(dead_code)]
-fn main() {
+/// `floor check DIR` or `floor build DIR OUT`.
+pub fn main() {
     let args: Vec<String> = std::env::args().collect();
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/front-matter.schema.json");
     let validator = validator(&schema);
