@@ -69,10 +69,24 @@ def run(cmd, cwd, env=None):
 
 
 def alternate(contenders, runs, before=None):
-    """Run each contender `runs` times, interleaved; return {name: [(secs, mb)]}."""
-    out = {name: [] for name in contenders}
-    for _ in range(runs):
-        for name, (cmd, cwd, env) in contenders.items():
+    """Run each contender `runs` times, interleaved; return {name: [(secs, mb)]}.
+
+    Each contender runs once untimed first (a cold first run of a program measures the
+    machine rather than the program). The order rotates from round to round, so no
+    contender always runs after the same one: a build reuses the pages the previous
+    build's output freed, and fresh ones cost more on this machine, so a fixed order
+    would hand one contender the other's larger footprint every time."""
+    names = list(contenders)
+    for name in names:
+        cmd, cwd, env = contenders[name]
+        if before:
+            before(name)
+        run(cmd, cwd, env)
+    out = {name: [] for name in names}
+    for i in range(runs):
+        k = i % len(names)
+        for name in names[k:] + names[:k]:
+            cmd, cwd, env = contenders[name]
             if before:
                 before(name)
             out[name].append(run(cmd, cwd, env))
