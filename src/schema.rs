@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
 use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use schemars::JsonSchema;
@@ -126,7 +125,7 @@ fn review_order(doc: &YamlDoc, fallback: &Range<usize>) -> Option<Violation> {
         doc.value
             .get(key)
             .and_then(Value::as_str)
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .and_then(crate::content::parse_date)
     };
     let (last, next) = (date("last_reviewed")?, date("next_review")?);
     (next <= last).then(|| Violation {

@@ -24,7 +24,9 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        let mut line_starts = vec![0];
+        // Lines run some 40 to 80 bytes in Markdown: sized once, not grown eight times.
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 8);
+        line_starts.push(0);
         line_starts.extend(memchr_newlines(&text));
         SourceFile {
             path,

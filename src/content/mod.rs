@@ -141,8 +141,7 @@ impl Article {
     }
 
     pub fn date(&self, key: &str) -> Option<NaiveDate> {
-        self.str(key)
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        self.str(key).and_then(parse_date)
     }
 
     /// Where to point for a front-matter key: its key, else the opening `---` line.
@@ -509,6 +508,25 @@ pub fn discover(config: &Config) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
     Ok(files)
 }
 
+/// A `YYYY-MM-DD` date as chrono's `%Y-%m-%d` reads it. The review rules and the
+/// schema read each article's dates several times; the common form (ten characters,
+/// digits and two dashes) is read directly, anything else by chrono (a test holds the
+/// two equal).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    match s.as_bytes() {
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]
+            if [y0, y1, y2, y3, m0, m1, d0, d1]
+                .iter()
+                .all(|b| b.is_ascii_digit()) =>
+        {
+            let n = |d: &[&u8]| d.iter().fold(0u32, |n, &&b| n * 10 + u32::from(b - b'0'));
+            let year = i32::try_from(n(&[y0, y1, y2, y3])).ok()?;
+            NaiveDate::from_ymd_opt(year, n(&[m0, m1]), n(&[d0, d1]))
+        }
+        _ => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+    }
+}
+
 /// A path's components joined by NUL bytes: compared as bytes, it orders paths as
 /// `Path::cmp` does (component by component), since no component holds a NUL.
 fn sort_key(path: &Path) -> Vec<u8> {
@@ -710,6 +728,44 @@ mod tests {
         paths.sort();
         by_key.sort_by_cached_key(|p| super::sort_key(p));
         assert_eq!(by_key, paths);
+    }
+
+    // The direct reading of dates agrees with chrono's on dates that exist and do not,
+    // on odd widths, signs and spaces, and on anything else.
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        let chrono = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let mut cases: Vec<String> = [
+            "2026-11-25",
+            "2024-02-29",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-1-5",
+            "26-11-25",
+            "+2026-11-25",
+            " 2026-11-25",
+            "2026-11-25 ",
+            "2026/11/25",
+            "2026-11-2x",
+            "",
+            "2026-11-25T00:00",
+        ]
+        .map(String::from)
+        .to_vec();
+        for y in [1999, 2000, 2024, 2100] {
+            for m in 0..=13 {
+                for d in [0, 1, 28, 29, 30, 31, 32] {
+                    cases.push(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        for s in &cases {
+            assert_eq!(super::parse_date(s), chrono(s), "{s:?}");
+        }
     }
 
     fn keys(yaml: &str) -> Option<(String, String)> {
