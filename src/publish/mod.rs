@@ -874,21 +874,18 @@ fn json_error(e: serde_json::Error) -> RunError {
     RunError::Io(format!("cannot serialise the bundle: {e}"))
 }
 
-/// Write pieces of bytes one after the other at `rel` in `dir`, hashing them on their
-/// way to the file.
-fn write_pieces(
+/// Write at `rel` in `dir` what `fill` writes, hashing the bytes on their way to the
+/// file. A 10,000-article manifest is megabytes: built in a growing buffer first, it
+/// spent most of its time having fresh pages zeroed.
+fn write_hashed(
     dir: &Path,
     rel: &str,
-    pieces: &[std::borrow::Cow<'_, [u8]>],
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<FileRef, RunError> {
-    use std::io::Write;
     let path = dir.join(rel);
     let file = File::create(&path).map_err(|e| io(&path, e))?;
     let mut w = std::io::BufWriter::with_capacity(256 * 1024, Hashing::new(file));
-    pieces
-        .iter()
-        .try_for_each(|p| w.write_all(p))
-        .map_err(|e| io(&path, e))?;
+    fill(&mut w).map_err(|e| io(&path, e))?;
     let h = w.into_inner().map_err(|e| io(&path, e.into_error()))?;
     Ok(FileRef {
         path: rel.to_string(),
@@ -897,23 +894,20 @@ fn write_pieces(
     })
 }
 
-/// Write `value` as JSON and a final newline at `rel` in `dir`, hashing the bytes
-/// on their way to the file. A 10,000-article manifest is over a megabyte: built in a
-/// growing buffer first, it spent most of its time having fresh pages zeroed.
+/// Write pieces of bytes one after the other at `rel` in `dir`.
+fn write_pieces(
+    dir: &Path,
+    rel: &str,
+    pieces: &[std::borrow::Cow<'_, [u8]>],
+) -> Result<FileRef, RunError> {
+    write_hashed(dir, rel, |w| pieces.iter().try_for_each(|p| w.write_all(p)))
+}
+
+/// Write `value` as JSON and a final newline at `rel` in `dir`.
 fn write_json<T: serde::Serialize>(dir: &Path, rel: &str, value: &T) -> Result<FileRef, RunError> {
-    use std::io::Write;
-    let path = dir.join(rel);
-    let file = File::create(&path).map_err(|e| io(&path, e))?;
-    let mut w = std::io::BufWriter::with_capacity(64 * 1024, Hashing::new(file));
-    serde_json::to_writer(&mut w, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| w.write_all(b"\n"))
-        .map_err(|e| io(&path, e))?;
-    let h = w.into_inner().map_err(|e| io(&path, e.into_error()))?;
-    Ok(FileRef {
-        path: rel.to_string(),
-        sha256: hex(&h.hash.finalize()),
-        bytes: h.bytes,
+    write_hashed(dir, rel, |w| {
+        serde_json::to_writer(&mut *w, value)?;
+        w.write_all(b"\n")
     })
 }
 
