@@ -252,6 +252,7 @@ fn run(
     // let go in the pass (a corpus rule found something there) is read again; if it
     // changed meanwhile it is reported without its lines rather than with wrong ones.
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    sources.retain(|name, _| with_findings.contains(&**name));
     let reread: Vec<(Arc<str>, Arc<SourceFile>)> = index
         .entries
         .iter()
@@ -372,8 +373,8 @@ impl Pass<'_> {
 }
 
 /// After the pass: the corpus rules over every file's entry, then the suppressions, in
-/// the order every report uses. Returns the index, the findings, and the files kept
-/// for them.
+/// the order every report uses. Returns the index, the findings, and the files the pass
+/// kept (those with findings before the suppressions).
 fn conclude(pass: &Pass<'_>, results: Vec<FileResult>) -> (Index, Vec<Diagnostic>, Sources) {
     let mut directives = suppress::Directives::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -406,8 +407,6 @@ fn conclude(pass: &Pass<'_>, results: Vec<FileResult>) -> (Index, Vec<Diagnostic
     diagnostics.retain(|d| pass.targets.contains(&d.file) || pass.targets.involved(d));
     diagnostics.sort_by(Diagnostic::sort_key_cmp);
     diagnostics.dedup();
-    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
-    sources.retain(|name, _| with_findings.contains(&**name));
     (index, diagnostics, sources)
 }
 

@@ -180,10 +180,6 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    pub fn disclaimer(&self, id: &str) -> Option<&Article> {
-        self.disclaimers.get(id)
-    }
-
     /// The ids of the articles whose status is `retired`.
     pub fn retired(&self) -> std::collections::BTreeSet<&str> {
         self.articles

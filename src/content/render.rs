@@ -23,13 +23,6 @@ pub struct RenderedSection {
     pub range: std::ops::Range<usize>,
 }
 
-impl Rendered {
-    /// The whole body's HTML.
-    pub fn html(&self) -> String {
-        self.html.clone()
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// The body's HTML, written in one buffer: each section's heading (an `<h2>` with

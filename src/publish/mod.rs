@@ -567,7 +567,7 @@ fn prepare(
                 .body
                 .rendered
                 .as_ref()
-                .map(|r| r.html())
+                .map(|r| r.html.clone())
                 .unwrap_or_default(),
             text: d
                 .body
@@ -597,7 +597,7 @@ fn prepare(
             },
         })
         .collect();
-    let html = rendered.html();
+    let html = rendered.html.clone();
     let article = PublishedArticle {
         format: FORMAT_VERSION,
         id: front.id.clone(),

@@ -244,25 +244,6 @@ impl Sink<'_> {
 }
 
 impl Sink<'_> {
-    /// Report a finding that also involves other files or article ids, so that a run
-    /// reporting on those still shows it.
-    pub fn report_involving(
-        &mut self,
-        range: Range<usize>,
-        message: impl Into<String>,
-        help: impl Into<Option<String>>,
-        refs: Vec<String>,
-    ) {
-        if self.full() {
-            self.skip();
-            return;
-        }
-        self.report(range, message, help);
-        if let Some(last) = self.out.last_mut() {
-            last.refs = refs;
-        }
-    }
-
     /// Record that the article points at article `id` from `range`: whether it resolves
     /// is decided in the corpus step, once every file has been read.
     pub fn refer(&mut self, id: &str, range: Range<usize>, kind: ReferenceKind) {
