@@ -139,6 +139,50 @@ pub struct Callout {
     pub marker: Range<usize>,
     /// The callout's visible text, title included.
     pub text: String,
+    /// What holds it when it is not at the top level of the body (a list item, a block
+    /// quote, a footnote, another callout): the page then does not show it as a labelled
+    /// callout and the article JSON does not list it.
+    pub nested_in: Option<&'static str>,
+}
+
+impl Callout {
+    /// Has words to read: a letter or a digit, not only white space, punctuation or
+    /// invisible characters.
+    pub fn has_text(&self) -> bool {
+        self.text.chars().any(char::is_alphanumeric)
+    }
+
+    /// Counts as the callout a policy requires: published as a callout (at the top
+    /// level of the body, as the page and the article JSON show it) and not empty.
+    pub fn counts(&self) -> bool {
+        self.nested_in.is_none() && self.has_text()
+    }
+
+    /// Why it does not count, in words that follow "this callout ...".
+    pub fn why_not_counted(&self) -> Option<String> {
+        match self.nested_in {
+            Some(place) => Some(format!(
+                "sits inside {place}, where the page does not show it as a callout"
+            )),
+            None if !self.has_text() => Some("has no text".to_string()),
+            None => None,
+        }
+    }
+}
+
+impl Body {
+    /// Whether the body has a callout of `kind` that counts (see `Callout::counts`).
+    pub fn has_callout(&self, kind: &str) -> bool {
+        self.callouts.iter().any(|c| c.kind == kind && c.counts())
+    }
+
+    /// The first callout of `kind` that does not count, when none does.
+    pub fn uncounted_callout(&self, kind: &str) -> Option<&Callout> {
+        if self.has_callout(kind) {
+            return None;
+        }
+        self.callouts.iter().find(|c| c.kind == kind)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +333,16 @@ impl Builder<'_> {
                     let kind = c.callout_type.to_uppercase();
                     let range = range();
                     drop(data);
+                    let nested_in = match node.data().value {
+                        NodeValue::Document => None,
+                        NodeValue::Item(_) | NodeValue::TaskItem(_) => Some("a list item"),
+                        NodeValue::BlockQuote | NodeValue::MultilineBlockQuote(_) => {
+                            Some("a block quote")
+                        }
+                        NodeValue::FootnoteDefinition(_) => Some("a footnote"),
+                        NodeValue::Callout(_) => Some("another callout"),
+                        _ => Some("another block"),
+                    };
                     let index = self.body.callouts.len();
                     let marker_end = self.file.line_range(self.file.line_of(range.start)).end;
                     self.body.callouts.push(Callout {
@@ -296,6 +350,7 @@ impl Builder<'_> {
                         range: range.clone(),
                         marker: range.start..marker_end.max(range.start),
                         text: String::new(),
+                        nested_in,
                     });
                     let first_block = self.body.blocks.len();
                     self.walk_blocks(

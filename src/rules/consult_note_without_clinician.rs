@@ -37,7 +37,13 @@ struct ConsultNoteWithoutClinician {
 
 impl Check for ConsultNoteWithoutClinician {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for callout in cx.body.callouts.iter().filter(|c| c.kind == "CONSULT") {
+        for callout in cx
+            .body
+            .callouts
+            .iter()
+            // An empty or nested one is reported as such (`empty-callout`, `nested-callout`).
+            .filter(|c| c.kind == "CONSULT" && c.counts())
+        {
             if self.clinicians.is_match(&callout.text) {
                 continue;
             }

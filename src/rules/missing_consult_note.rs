@@ -57,10 +57,19 @@ impl Check for MissingConsultNote {
         else {
             return;
         };
-        if cx.body.callouts.iter().any(|c| c.kind == "CONSULT") {
+        if cx.body.has_callout("CONSULT") {
             return;
         }
         let why = req.describe();
+        if let Some(c) = cx.body.uncounted_callout("CONSULT") {
+            let reason = c.why_not_counted().unwrap_or_default();
+            sink.report(
+                c.marker.clone(),
+                format!("{why} need a `[!CONSULT]` callout; this one {reason}, so it does not count"),
+                Some("write the consult note as a callout of its own at the top level, with its text:\n> [!CONSULT]\n> <when and whom to ask>".to_string()),
+            );
+            return;
+        }
         let inline = cx
             .body
             .blocks

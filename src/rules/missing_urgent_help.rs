@@ -51,7 +51,18 @@ impl Check for MissingCallout {
             }
         }
         for (kind, why) in wanted {
-            if cx.body.callouts.iter().any(|c| c.kind == kind) {
+            if cx.body.has_callout(kind) {
+                continue;
+            }
+            if let Some(c) = cx.body.uncounted_callout(kind) {
+                let reason = c.why_not_counted().unwrap_or_default();
+                sink.report(
+                    c.marker.clone(),
+                    format!("{why} need a `[!{kind}]` callout; this one {reason}, so it does not count"),
+                    Some(format!(
+                        "write it as a callout of its own at the top level, with its text:\n> [!{kind}]\n> <the text>"
+                    )),
+                );
                 continue;
             }
             let example = if kind == "URGENT" {
