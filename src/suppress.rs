@@ -3,7 +3,7 @@
 //! `<!-- healthpress-disable RULE -->` ... `<!-- healthpress-enable RULE -->`.
 //!
 //! A safety rule is never silenced this way: the comment is itself reported
-//! (`invalid-suppression`), as is one that names no known rule. A suppression that
+//! (`invalid-suppression`), as is one that names no rule or an unknown one. A suppression that
 //! silenced nothing is reported as `unused-suppression`.
 
 use std::collections::HashMap;
@@ -26,7 +26,8 @@ enum Kind {
 #[derive(Debug, Clone)]
 pub struct Directive {
     kind: Kind,
-    /// Empty: every rule that may be silenced.
+    /// The rules it names. A `disable` that names none silences nothing and is
+    /// reported; an `enable` that names none ends every open `disable`.
     rules: Vec<String>,
     range: Range<usize>,
     /// First and last line the directive covers.
@@ -70,7 +71,7 @@ fn apply_to_file(
         }
         let mut silenced = false;
         for dir in directives.iter_mut() {
-            let names_rule = dir.rules.is_empty() || dir.rules.iter().any(|r| r == d.rule);
+            let names_rule = dir.rules.iter().any(|r| r == d.rule);
             if names_rule && d.span.line >= dir.lines.0 && d.span.line <= dir.lines.1 {
                 dir.used = true;
                 silenced = true;
@@ -95,6 +96,14 @@ fn apply_to_file(
             }
         };
         let mut bad = false;
+        if dir.rules.is_empty() && dir.kind != Kind::Enable {
+            bad = true;
+            report(
+                "invalid-suppression",
+                "this suppression names no rule, so it silences nothing".to_string(),
+                "name the rules it is for, such as                  `<!-- healthpress-disable-next-line absolute-claim -->`; `healthpress rules`                  lists them",
+            );
+        }
         for name in &dir.rules {
             match rules::find(name) {
                 Some(r) if r.meta.safety => {

@@ -2,6 +2,8 @@
 //! folder for corpus rules, with an optional `healthpress.toml` that replaces the base
 //! one). The bad case must fire its rule, and its human output is a snapshot; the good
 //! case must be clean. The docs' bad and good examples are excerpts of these fixtures.
+//! A folder case may hold `_disclaimers/`: its files join the base project's
+//! disclaimers, and are reported on too.
 
 mod common;
 
@@ -10,8 +12,9 @@ use std::path::Path;
 use common::{check_project, copy_tree, fixtures, project};
 use healthpress::rules;
 
-/// Put one case of a rule's fixture into a fresh copy of the base project.
-fn case_project(rule: &str, case: &str) -> tempfile::TempDir {
+/// Put one case of a rule's fixture into a fresh copy of the base project; with the
+/// paths to report on.
+fn case_project(rule: &str, case: &str) -> (tempfile::TempDir, Vec<&'static str>) {
     let dir = fixtures().join("rules").join(rule);
     let project = project(&fixtures().join("base"));
     let config = dir.join("healthpress.toml");
@@ -21,8 +24,16 @@ fn case_project(rule: &str, case: &str) -> tempfile::TempDir {
     let target = project.path().join("content/fixture");
     std::fs::create_dir_all(&target).unwrap();
     let folder = dir.join(case);
+    let mut paths = vec!["content/fixture"];
     if folder.is_dir() {
         copy_tree(&folder, &target);
+        if folder.join("_disclaimers").is_dir() {
+            copy_tree(
+                &folder.join("_disclaimers"),
+                &project.path().join("content/_disclaimers"),
+            );
+            paths.push("content/_disclaimers");
+        }
     } else {
         let file = dir.join(format!("{case}.md"));
         assert!(
@@ -31,7 +42,7 @@ fn case_project(rule: &str, case: &str) -> tempfile::TempDir {
         );
         std::fs::copy(&file, target.join(format!("{case}.md"))).unwrap();
     }
-    project
+    (project, paths)
 }
 
 fn case_bytes(rule: &str, case: &str) -> String {
@@ -39,8 +50,16 @@ fn case_bytes(rule: &str, case: &str) -> String {
     let folder = dir.join(case);
     let mut text = Vec::new();
     if folder.is_dir() {
-        for e in std::fs::read_dir(folder).unwrap() {
-            text.extend(std::fs::read(e.unwrap().path()).unwrap());
+        let mut stack = vec![folder];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    text.extend(std::fs::read(path).unwrap());
+                }
+            }
         }
     } else {
         text = std::fs::read(dir.join(format!("{case}.md"))).unwrap();
@@ -53,8 +72,8 @@ fn case_bytes(rule: &str, case: &str) -> String {
 fn bad_fixtures_fire_their_rule() {
     for rule in rules::all() {
         let name = rule.meta.name;
-        let project = case_project(name, "bad");
-        let checked = check_project(project.path(), &["content/fixture"]);
+        let (project, paths) = case_project(name, "bad");
+        let checked = check_project(project.path(), &paths);
         assert!(
             checked.rules().contains(&name),
             "bad fixture of `{name}` did not fire it; got {:?}\n{}",
@@ -70,8 +89,8 @@ fn bad_fixtures_fire_their_rule() {
 fn good_fixtures_are_clean() {
     for rule in rules::all() {
         let name = rule.meta.name;
-        let project = case_project(name, "good");
-        let checked = check_project(project.path(), &["content/fixture"]);
+        let (project, paths) = case_project(name, "good");
+        let checked = check_project(project.path(), &paths);
         assert!(
             checked.diagnostics.is_empty(),
             "good fixture of `{name}` is not clean:\n{}",
@@ -193,4 +212,113 @@ fn emergency_number_finds_the_longest() {
         ["115 is not an emergency number for en-GB"],
         "{diags:?}"
     );
+}
+
+/// The rules an article gives, with the line of each finding.
+fn findings(text: &str) -> Vec<(&'static str, usize)> {
+    let config =
+        healthpress::config::Config::load(&fixtures().join("base/healthpress.toml")).unwrap();
+    let (_, diags) =
+        healthpress::check::check_bytes(&config, "fixture.md", text.as_bytes(), common::today());
+    diags.iter().map(|d| (d.rule, d.span.line)).collect()
+}
+
+/// The good fixture of `missing-urgent-help` with its URGENT callout replaced.
+fn with_urgent(callout: &str) -> String {
+    let good = case_bytes("missing-urgent-help", "good");
+    let start = good.find("> [!URGENT]").unwrap();
+    format!("{}{callout}\n", &good[..start])
+}
+
+// A callout with no words is no callout: the policy does not count it and it is
+// reported, whatever fills it (nothing, white space, punctuation, invisible characters).
+#[test]
+fn empty_callouts_do_not_count() {
+    for urgent in [
+        "> [!URGENT]\n\nCall 999 if you have heavy bleeding.",
+        "> [!URGENT]\n>\n>   \n",
+        "> [!URGENT]\n> ...\n> -",
+        "> [!URGENT]\n> \u{200b}\u{2060}",
+    ] {
+        let text = with_urgent(urgent);
+        let line = text.lines().position(|l| l == "> [!URGENT]").unwrap() + 1;
+        let got = findings(&text);
+        assert!(
+            got.contains(&("empty-callout", line)),
+            "{urgent:?}: {got:?}"
+        );
+        assert!(
+            got.contains(&("missing-urgent-help", line)),
+            "{urgent:?}: {got:?}"
+        );
+    }
+    // A title is text: the page shows it.
+    let got = findings(&with_urgent(
+        "> [!URGENT] Call 999 if you have heavy bleeding.",
+    ));
+    assert!(!got.iter().any(|(r, _)| *r == "empty-callout"), "{got:?}");
+}
+
+// A callout inside a list item, a block quote, a footnote or another callout is not
+// published as a callout: it does not count, and it is reported, in every such place.
+#[test]
+fn nested_callouts_do_not_count() {
+    let urgent = "> [!URGENT]\n> Call 999 if you have heavy bleeding.";
+    for (wrapped, place) in [
+        (
+            format!("- Rest.\n\n  {}", urgent.replace('\n', "\n  ")),
+            "list item",
+        ),
+        (
+            format!("1. Rest.\n   {}", urgent.replace('\n', "\n   ")),
+            "list item",
+        ),
+        (format!("> {}", urgent.replace('\n', "\n> ")), "block quote"),
+        (
+            format!(
+                "See the note.[^1]\n\n[^1]: Note.\n\n    {}",
+                urgent.replace('\n', "\n    ")
+            ),
+            "footnote",
+        ),
+        (
+            format!("> [!NOTE]\n> Rest.\n>\n> {}", urgent.replace('\n', "\n> ")),
+            "another callout",
+        ),
+    ] {
+        let text = with_urgent(&wrapped);
+        let got = findings(&text);
+        let line = text.lines().position(|l| l.contains("[!URGENT]")).unwrap() + 1;
+        assert!(
+            got.contains(&("nested-callout", line)),
+            "{place}: {got:?}\n{wrapped}"
+        );
+        assert!(
+            got.contains(&("missing-urgent-help", line)),
+            "{place}: {got:?}"
+        );
+    }
+}
+
+// A suppression that names no rule silences nothing and is itself reported.
+#[test]
+fn a_suppression_must_name_its_rules() {
+    let good = case_bytes("absolute-claim", "good");
+    for comment in [
+        "<!-- healthpress-disable -->",
+        "<!-- healthpress-disable-next-line -->",
+        "<!--healthpress-disable , -->",
+    ] {
+        let text = format!("{good}\n{comment}\nRest is completely safe for you.\n");
+        let lines = text.lines().count();
+        let got = findings(&text);
+        assert!(
+            got.contains(&("absolute-claim", lines)),
+            "{comment}: {got:?}"
+        );
+        assert!(
+            got.contains(&("invalid-suppression", lines - 1)),
+            "{comment}: {got:?}"
+        );
+    }
 }

@@ -21,14 +21,18 @@ mod consult_note_without_clinician;
 mod dangling_media_reference;
 mod duplicate_id;
 mod emergency_number;
+mod empty_callout;
 mod empty_section;
 mod front_matter;
+mod invalid_disclaimer;
 mod invalid_suppression;
+mod last_reviewed_in_future;
 mod missing_alt_text;
 mod missing_callout;
 mod missing_consult_note;
 mod missing_disclaimer;
 mod missing_urgent_help;
+mod nested_callout;
 mod nesting_too_deep;
 mod placeholder_text;
 mod raw_html;
@@ -125,12 +129,16 @@ pub static RULES: &[&RuleDef] = &[
     &unknown_topic::RULE,
     &missing_disclaimer::RULE,
     &unknown_disclaimer::RULE,
+    &invalid_disclaimer::RULE,
     &missing_consult_note::RULE,
     &consult_note_without_clinician::RULE,
     &missing_urgent_help::RULE,
     &missing_callout::RULE,
     &unknown_callout::RULE,
+    &empty_callout::RULE,
+    &nested_callout::RULE,
     &review_overdue::RULE,
+    &last_reviewed_in_future::RULE,
     &review_due_soon::RULE,
     &review_interval::RULE,
     &changed_since_review::RULE,
