@@ -196,6 +196,9 @@ pub(crate) fn emit(
             report::render(common.format, &report, &mut file)?;
             crate::signoff::write_atomically(path, &String::from_utf8_lossy(&file.into_inner()))
                 .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
+            for w in report.weakened {
+                writeln!(out, "{}", report::human::policy_note(w))?;
+            }
             writeln!(out, "{summary}; report written to {}", path.display())?;
         }
         None => {

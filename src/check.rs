@@ -81,6 +81,8 @@ pub struct Outcome {
     /// The files reported on, sorted.
     pub files: Vec<Arc<str>>,
     pub files_checked: usize,
+    /// Safety rules healthpress.toml turns off or down: every report says so.
+    pub weakened: Vec<crate::diagnostic::WeakenedRule>,
 }
 
 impl Outcome {
@@ -90,6 +92,7 @@ impl Outcome {
             sources: &self.sources,
             files: &self.files,
             files_checked: self.files_checked,
+            weakened: &self.weakened,
         }
     }
 }
@@ -290,6 +293,7 @@ fn run(
             sources,
             files,
             files_checked,
+            weakened: config.weakened_safety_rules(),
         },
     })
 }

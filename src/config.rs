@@ -416,6 +416,25 @@ impl Config {
         self.severities.get(rule).copied().flatten()
     }
 
+    /// The safety rules `[rules]` turns off or down from their default.
+    pub fn weakened_safety_rules(&self) -> Vec<crate::diagnostic::WeakenedRule> {
+        rules::all()
+            .iter()
+            .map(|r| r.meta())
+            .filter(|m| m.safety)
+            .filter_map(|m| {
+                let now = self.severity(m.name);
+                (now < Some(m.severity)).then(|| crate::diagnostic::WeakenedRule {
+                    rule: m.name,
+                    default: m.severity,
+                    configured: now.map_or("off", Severity::as_str),
+                    file: self.path.display().to_string(),
+                    line: line_of(&self.raw_text, m.name),
+                })
+            })
+            .collect()
+    }
+
     /// A config error at the line that mentions `needle` (for checks that need the corpus,
     /// such as a policy naming a disclaimer that does not exist).
     pub fn error_at(&self, needle: &str, message: String) -> ConfigError {

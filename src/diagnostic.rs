@@ -98,3 +98,34 @@ impl Tally {
         self.errors > 0 || (deny_warnings && self.warnings > 0)
     }
 }
+
+/// A safety rule that `healthpress.toml` turns off or down from its default. Every
+/// report announces it, so that whoever reads the CI output sees the gate was changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeakenedRule {
+    pub rule: &'static str,
+    pub default: Severity,
+    /// `off` or `warning`.
+    pub configured: &'static str,
+    /// The file that does it, and its line (0 when it cannot be found).
+    pub file: String,
+    pub line: usize,
+}
+
+impl WeakenedRule {
+    /// One sentence for people.
+    pub fn sentence(&self) -> String {
+        let (done, effect) = if self.configured == "off" {
+            ("turned off", "its findings are not reported")
+        } else {
+            ("lowered to a warning", "its findings do not fail the run")
+        };
+        format!(
+            "safety rule `{}` is {done} in {} line {} (its default is {}): {effect}",
+            self.rule,
+            self.file,
+            self.line,
+            self.default.as_str(),
+        )
+    }
+}

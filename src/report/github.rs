@@ -7,6 +7,17 @@ use crate::diagnostic::Severity;
 use crate::report::Report;
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    // A weakened safety rule shows on the line of healthpress.toml that weakens it.
+    for w in report.weakened {
+        writeln!(
+            out,
+            "::warning file={},line={},title={}::{}",
+            property(&w.file),
+            w.line.max(1),
+            property(&format!("healthpress: safety rule {} weakened", w.rule)),
+            data(&w.sentence()),
+        )?;
+    }
     for d in report.diagnostics {
         let command = match d.severity {
             Severity::Error => "error",

@@ -18,7 +18,15 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let text = renderer.render(&[group(d, source.map(|s| &**s))]);
         writeln!(out, "{text}\n")?;
     }
+    for w in report.weakened {
+        writeln!(out, "{}", policy_note(w))?;
+    }
     Ok(())
+}
+
+/// A weakened safety rule, as the line a human report carries before its summary.
+pub fn policy_note(w: &crate::diagnostic::WeakenedRule) -> String {
+    format!("warning: {}", w.sentence())
 }
 
 fn group<'a>(d: &'a Diagnostic, source: Option<&'a SourceFile>) -> Group<'a> {

@@ -15,6 +15,8 @@ struct Output<'a> {
     version: u32,
     diagnostics: &'a [Diagnostic],
     summary: Summary,
+    /// Safety rules healthpress.toml turns off or down.
+    weakened_safety_rules: &'a [crate::diagnostic::WeakenedRule],
 }
 
 #[derive(Serialize)]
@@ -32,6 +34,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             files_checked: report.files_checked,
             tally: report.tally(),
         },
+        weakened_safety_rules: report.weakened,
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)

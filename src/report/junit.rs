@@ -24,6 +24,18 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         out,
         r#"  <testsuite name="healthpress check" tests="{tests}" failures="{failures}" errors="0" skipped="0">"#
     )?;
+    // A weakened safety rule is a property of the run, so that it is on record.
+    if !report.weakened.is_empty() {
+        writeln!(out, "    <properties>")?;
+        for w in report.weakened {
+            writeln!(
+                out,
+                r#"      <property name="healthpress.weakened-safety-rule" value="{}"/>"#,
+                escape(&w.sentence())
+            )?;
+        }
+        writeln!(out, "    </properties>")?;
+    }
     for (file, diags) in &by_file {
         let name = escape(file);
         if diags.is_empty() {

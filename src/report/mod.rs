@@ -28,6 +28,8 @@ pub struct Report<'a> {
     /// The files checked, with or without findings.
     pub files: &'a [std::sync::Arc<str>],
     pub files_checked: usize,
+    /// Safety rules healthpress.toml turns off or down: every format announces them.
+    pub weakened: &'a [crate::diagnostic::WeakenedRule],
 }
 
 impl Report<'_> {
