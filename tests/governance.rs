@@ -77,3 +77,30 @@ fn weakened_safety_rules_are_announced_in_every_format() {
         assert!(!out.contains("safety rule `"), "{format}:\n{out}");
     }
 }
+
+// A callout nested in a list is not shown as a callout: the page's only labelled
+// callout box is the top-level one, and the style sheet gives the nested one's markup
+// no box of its own (the rule, the JSON and the page agree that it is no callout).
+#[test]
+fn a_nested_callout_is_not_shown_as_one() {
+    let project = common::project(&common::fixtures().join("base"));
+    let dir = project.path();
+    std::fs::create_dir_all(dir.join("content/fixture")).unwrap();
+    std::fs::copy(
+        common::fixtures().join("rules/nested-callout/bad.md"),
+        dir.join("content/fixture/bad.md"),
+    )
+    .unwrap();
+    let out = common::stdout_of(dir, &["preview", "content/fixture/bad.md"], 0);
+    let page = std::fs::read_to_string(String::from_utf8(out).unwrap().trim()).unwrap();
+    assert!(page.contains("Ask your midwife if the pain does not ease."));
+    assert_eq!(page.matches("<aside class=\"callout").count(), 1, "{page}");
+    assert!(
+        page.contains("<aside class=\"callout callout-urgent\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("\n.callout {"),
+        "the nested callout's div is styled as a box"
+    );
+}
