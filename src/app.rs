@@ -187,6 +187,7 @@ pub(crate) fn emit(
     let tally = report.tally();
     let summary = report::human::summary(
         outcome.files_checked,
+        &outcome.scope,
         tally,
         started.elapsed().as_secs_f64(),
     );

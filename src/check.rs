@@ -81,6 +81,9 @@ pub struct Outcome {
     /// The files reported on, sorted.
     pub files: Vec<Arc<str>>,
     pub files_checked: usize,
+    /// What was checked and why, for the summary line when it is not simply the files
+    /// asked for ("changed since HEAD~1"); empty otherwise.
+    pub scope: String,
 }
 
 impl Outcome {
@@ -132,6 +135,9 @@ fn run(
     }
     let mut paths = options.paths.clone();
     let mut old_ids = Vec::new();
+    // What a `--changed-since` run reports on the whole corpus for: a change every
+    // article may depend on.
+    let mut whole_corpus_because: Option<String> = None;
     if let Some(rev) = &options.changed_since {
         let dir = if config.root.as_os_str().is_empty() {
             Path::new(".")
@@ -141,6 +147,7 @@ fn run(
         let changes = crate::git::changed_since(dir, rev)?;
         old_ids = changes.old_ids;
         let content = canonical(&config.content_dir)?;
+        whole_corpus_because = affects_all(config, &content, &changes.touched);
         let changed: Vec<PathBuf> = changes
             .files
             .into_iter()
@@ -162,7 +169,9 @@ fn run(
             paths = changed;
         }
     }
-    let mut targets = if options.changed_since.is_some() && paths.is_empty() {
+    let mut targets = if whole_corpus_because.is_some() {
+        Targets::new(config, &options.paths, &files)?
+    } else if options.changed_since.is_some() && paths.is_empty() {
         Targets::none()
     } else {
         Targets::new(config, &paths, &files)?
@@ -275,6 +284,11 @@ fn run(
         .collect();
     files.sort();
     let files_checked = files.len();
+    let scope = match (&options.changed_since, &whole_corpus_because) {
+        (Some(rev), Some(why)) => format!("{why} changed since {rev}: whole corpus"),
+        (Some(rev), None) => format!("changed since {rev}"),
+        _ => String::new(),
+    };
     let mut profile = vec![
         ("phase: find files", started - found),
         ("phase: disclaimers and the files reported on", ready),
@@ -290,6 +304,7 @@ fn run(
             sources,
             files,
             files_checked,
+            scope,
         },
     })
 }
@@ -424,6 +439,54 @@ pub fn resolve_paths(
         .into_iter()
         .filter(|(p, _)| targets.contains(&loader.name_of(p)))
         .collect())
+}
+
+/// Whether a change touched what every article may depend on: the config, a
+/// disclaimer, a page template, or another file of the content folder that is not an
+/// article (media). Says which, for the summary line.
+fn affects_all(config: &Config, content: &Path, touched: &[PathBuf]) -> Option<String> {
+    let config_file = std::fs::canonicalize(&config.path).ok();
+    let templates = config
+        .templates
+        .as_ref()
+        .and_then(|t| std::fs::canonicalize(t).ok());
+    let root = std::fs::canonicalize(if config.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &config.root
+    })
+    .ok();
+    let hits: Vec<&PathBuf> = touched
+        .iter()
+        .filter(|t| {
+            if config_file.as_ref() == Some(*t)
+                || templates.as_ref().is_some_and(|d| t.starts_with(d))
+            {
+                return true;
+            }
+            // Inside the content folder: anything but an article (a disclaimer, media,
+            // a file under a `_` folder) is read by, or shown with, other articles.
+            t.strip_prefix(content).is_ok_and(|rel| {
+                rel.extension().is_none_or(|e| e != "md")
+                    || rel.components().any(|c| {
+                        let c = c.as_os_str().to_string_lossy();
+                        c.starts_with('_') || c.starts_with('.')
+                    })
+            })
+        })
+        .collect();
+    let first = hits.first()?;
+    let name = root
+        .as_ref()
+        .and_then(|r| first.strip_prefix(r).ok())
+        .unwrap_or(first)
+        .display()
+        .to_string();
+    Some(match hits.len() {
+        1 => name,
+        2 => format!("{name} and 1 other file"),
+        n => format!("{name} and {} other files", n - 1),
+    })
 }
 
 /// A policy that requires a disclaimer nobody wrote is a config error: every article
