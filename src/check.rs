@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
 use crate::content::{Article, Disclaimers, FileKind, Loader};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Tally};
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
 use crate::source::SourceFile;
 use crate::suppress;
@@ -84,6 +84,8 @@ pub struct Outcome {
     /// What was checked and why, for the summary line when it is not simply the files
     /// asked for ("changed since HEAD~1"); empty otherwise.
     pub scope: String,
+    /// Said at the end of the summary line (a build's findings that do not stop it).
+    pub note: String,
 }
 
 impl Outcome {
@@ -262,19 +264,7 @@ fn run(
     // changed meanwhile it is reported without its lines rather than with wrong ones.
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
     sources.retain(|name, _| with_findings.contains(&**name));
-    let reread: Vec<(Arc<str>, Arc<SourceFile>)> = index
-        .entries
-        .iter()
-        .filter(|e| with_findings.contains(&*e.name) && !sources.contains_key(&e.name))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .filter_map(|e| {
-            let text = crate::content::read_text(&e.path, config.max_file_bytes).ok()?;
-            let file = SourceFile::new(e.path.clone(), e.name.clone(), text);
-            (file.text.len() == e.len).then(|| (e.name.clone(), Arc::new(file)))
-        })
-        .collect();
-    sources.extend(reread);
+    read_sources(&index, &diagnostics, &mut sources, config.max_file_bytes);
 
     let mut files: Vec<Arc<str>> = index
         .entries
@@ -305,8 +295,99 @@ fn run(
             files,
             files_checked,
             scope,
+            note: String::new(),
         },
     })
+}
+
+/// Read again, for the report, the files with findings whose text the pass let go. A
+/// file that changed meanwhile is reported without its lines rather than wrong ones.
+fn read_sources(index: &Index, diagnostics: &[Diagnostic], sources: &mut Sources, max: u64) {
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    let reread: Vec<(Arc<str>, Arc<SourceFile>)> = index
+        .entries
+        .iter()
+        .filter(|e| with_findings.contains(&*e.name) && !sources.contains_key(&e.name))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter_map(|e| {
+            let text = crate::content::read_text(&e.path, max).ok()?;
+            let file = SourceFile::new(e.path.clone(), e.name.clone(), text);
+            (file.text.len() == e.len).then(|| (e.name.clone(), Arc::new(file)))
+        })
+        .collect();
+    sources.extend(reread);
+}
+
+impl Checked {
+    /// Add findings made after the check (a build's), in the report's order, with the
+    /// lines of their files.
+    pub fn add(&mut self, found: Vec<Diagnostic>, config: &Config) {
+        if found.is_empty() {
+            return;
+        }
+        let o = &mut self.outcome;
+        o.diagnostics.extend(found);
+        o.diagnostics.sort_by(Diagnostic::sort_key_cmp);
+        o.diagnostics.dedup();
+        read_sources(
+            &self.index,
+            &o.diagnostics,
+            &mut o.sources,
+            config.max_file_bytes,
+        );
+    }
+
+    /// For a build, the findings that stop it and those that do not. A finding stops a
+    /// build when it is in what the build would publish (a published article, a
+    /// disclaimer, a file whose status cannot be read), or involves a published article
+    /// (a draft with a published article's id). Findings in drafts, articles in review
+    /// and retired articles, which never reach the bundle as articles, do not.
+    pub fn build_tallies(&self) -> (Tally, Tally) {
+        let by_name: HashMap<&str, &Entry> =
+            self.index.entries.iter().map(|e| (&*e.name, e)).collect();
+        let published = |r: &str| {
+            by_name.get(r).is_some_and(|e| e.is_published())
+                || self.index.with_id(r).any(Entry::is_published)
+        };
+        let (mut blocking, mut not) = (Tally::default(), Tally::default());
+        for d in &self.outcome.diagnostics {
+            let unpublished = by_name
+                .get(&*d.file)
+                .is_some_and(|e| e.kind == FileKind::Article && e.is_unpublished());
+            let t = if !unpublished || d.refs.iter().any(|r| published(r)) {
+                &mut blocking
+            } else {
+                &mut not
+            };
+            match d.severity {
+                crate::diagnostic::Severity::Error => t.errors += 1,
+                crate::diagnostic::Severity::Warning => t.warnings += 1,
+            }
+        }
+        (blocking, not)
+    }
+}
+
+/// The end of a build's summary line when some findings do not stop it.
+pub fn not_blocking_note(not: Tally) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (not.errors, not.warnings) {
+        (0, 0) => String::new(),
+        (e, 0) => format!(
+            "; {} in articles not published (draft, review, retired), not blocking",
+            plural(e, "error")
+        ),
+        (0, w) => format!(
+            "; {} in articles not published (draft, review, retired), not blocking",
+            plural(w, "warning")
+        ),
+        (e, w) => format!(
+            "; {} and {} in articles not published (draft, review, retired), not blocking",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
 }
 
 /// A file for the pass: parsed already (a disclaimer, a file reported on), or to read.
