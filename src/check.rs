@@ -328,6 +328,7 @@ impl Checked {
         }
         let o = &mut self.outcome;
         o.diagnostics.extend(found);
+        fold_follow_ons(&self.index, &mut o.diagnostics);
         o.diagnostics.sort_by(Diagnostic::sort_key_cmp);
         o.diagnostics.dedup();
         read_sources(
@@ -501,9 +502,85 @@ fn conclude(pass: &Pass<'_>, results: Vec<FileResult>) -> (Index, Vec<Diagnostic
     // A file outside those reported on is read for what involves them; its own
     // findings (an unused suppression there, say) are not this run's to show.
     diagnostics.retain(|d| pass.targets.contains(&d.file) || pass.targets.involved(d));
+    fold_follow_ons(&index, &mut diagnostics);
     diagnostics.sort_by(Diagnostic::sort_key_cmp);
     diagnostics.dedup();
     (index, diagnostics, sources)
+}
+
+/// Root causes first: links and `related` ids in other files that point at an article
+/// whose own front matter has an error (a status typo, an unknown field, YAML that does
+/// not parse) are not reported one by one; that error says how many there are. They
+/// are reported as usual when no such error is shown (the schema rule turned off or
+/// down to a warning, the article outside the files reported on), and links to ids no
+/// file has are always reported.
+fn fold_follow_ons(index: &Index, diagnostics: &mut Vec<Diagnostic>) {
+    const ROOTS: [&str; 4] = [
+        "front-matter",
+        "schema",
+        "unreadable-file",
+        crate::publish::VANISHING_ARTICLE,
+    ];
+    let root_files: HashSet<&str> = diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error && ROOTS.contains(&d.rule))
+        .map(|d| &*d.file)
+        .collect();
+    if root_files.is_empty() {
+        return;
+    }
+    // The id each such article has, or seems to have when it cannot be read.
+    let roots: HashMap<String, Arc<str>> = index
+        .entries
+        .iter()
+        .filter(|e| e.kind == FileKind::Article && e.invalid && root_files.contains(&*e.name))
+        .filter_map(|e| {
+            Some((
+                e.id.as_deref().or(e.loose_id.as_deref())?.to_string(),
+                e.name.clone(),
+            ))
+        })
+        .collect();
+    if roots.is_empty() {
+        return;
+    }
+    // Per root file: the links folded, and the files they are in.
+    let mut folded: HashMap<Arc<str>, (usize, HashSet<Arc<str>>)> = HashMap::new();
+    diagnostics.retain(|d| {
+        if d.rule != "broken-link" {
+            return true;
+        }
+        let Some(root) = d.refs.first().and_then(|id| roots.get(id)) else {
+            return true;
+        };
+        if *root == d.file {
+            return true;
+        }
+        let (n, files) = folded.entry(root.clone()).or_default();
+        *n += 1;
+        files.insert(d.file.clone());
+        false
+    });
+    for (root, (links, files)) in folded {
+        let first = diagnostics
+            .iter_mut()
+            .filter(|d| {
+                d.file == root
+                    && d.severity == crate::diagnostic::Severity::Error
+                    && ROOTS.contains(&d.rule)
+            })
+            .min_by(|a, b| a.sort_key_cmp(b));
+        if let Some(d) = first {
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            d.message.push_str(&format!(
+                " ({} in {} point at this article and fail with it; they are not reported \
+                 separately)",
+                plural(links, "link"),
+                plural(files.len(), "other file"),
+            ));
+        }
+    }
 }
 
 /// The content files at or under `paths` (files and folders inside the content folder).
