@@ -275,7 +275,10 @@ fn run(
     files.sort();
     let files_checked = files.len();
     let scope = match (&options.changed_since, &whole_corpus_because) {
-        (Some(rev), Some(why)) => format!("{why} changed since {rev}: whole corpus"),
+        (Some(rev), Some(why)) if options.paths.is_empty() => {
+            format!("{why} changed since {rev}: whole corpus")
+        }
+        (Some(rev), Some(why)) => format!("{why} changed since {rev}: all the files named"),
         (Some(rev), None) => format!("changed since {rev}"),
         _ => String::new(),
     };

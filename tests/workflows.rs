@@ -674,6 +674,24 @@ fn changed_since_sees_what_a_change_touches() {
         out.contains("checked 17 files (healthpress.toml changed since HEAD: whole corpus)"),
         "{out}"
     );
+    // With files named, those are reported on in full.
+    let out = stdout_of(
+        root,
+        &[
+            "check",
+            "--today",
+            "2026-11-25",
+            "--changed-since",
+            "HEAD",
+            "content/musculoskeletal",
+        ],
+        1,
+    );
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("checked 1 file (healthpress.toml changed since HEAD: all the files named)"),
+        "{out}"
+    );
     std::fs::write(&config, &toml).unwrap();
 
     // A disclaimer's text changes: every article that shows it is affected.
