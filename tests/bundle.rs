@@ -706,6 +706,29 @@ fn no_article_vanishes_by_accident() {
     build(root).code(0).stdout(predicate::str::contains(
         "nothing changed since bundle 1.0.0",
     ));
+
+    // An article's file is gone while another file's id cannot be read (and its
+    // front-matter findings are off): that file may be the article, so the build
+    // cannot call it removed.
+    const GONE: &str = "exercise-in-the-third-trimester";
+    std::fs::remove_file(root.join(format!("content/pregnancy/{GONE}.md"))).unwrap();
+    unlink(root, GONE);
+    std::fs::write(&config, rules("front-matter = \"off\"")).unwrap();
+    let odd = root.join("content/pregnancy/renamed.md");
+    std::fs::write(
+        &odd,
+        "---\nid: [oops\nstatus: published\n---\n# Title\n\nText.\n",
+    )
+    .unwrap();
+    build(root).code(1).stdout(predicate::str::contains(format!(
+        "error[vanishing-article]: this file's id cannot be read, and bundle 1.0.0 held \
+         articles that are no longer in the library (`{GONE}`)"
+    )));
+    assert_eq!(versions(root), ["1.0.0"]);
+    std::fs::remove_file(&odd).unwrap();
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 2.0.0"));
 }
 
 // A new article whose file says `published` but whose front matter the schema refuses
