@@ -359,7 +359,11 @@ impl Checked {
             let unpublished = by_name
                 .get(&*d.file)
                 .is_some_and(|e| e.kind == FileKind::Article && e.is_unpublished());
-            let t = if !unpublished || d.refs.iter().any(|r| published(r)) {
+            // An article about to vanish from the bundle always stops it.
+            let t = if !unpublished
+                || d.rule == crate::publish::VANISHING_ARTICLE
+                || d.refs.iter().any(|r| published(r))
+            {
                 &mut blocking
             } else {
                 &mut not

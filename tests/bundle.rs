@@ -676,6 +676,16 @@ fn no_article_vanishes_by_accident() {
             "posture-in-pregnancy.md:1:",
         ),
         (
+            "the id changed in place, in a draft (links to it not checked)",
+            rules("broken-link = \"off\""),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("id: posture-in-pregnancy", "id: posture-in-pregnancy-2", 1)
+                .replacen("status: published", "status: draft", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:2:5",
+        ),
+        (
             "the id changed in place",
             toml.clone(),
             String::from_utf8(text.clone())
