@@ -187,9 +187,10 @@ pub(crate) fn emit(
     let tally = report.tally();
     let summary = report::human::summary(
         outcome.files_checked,
+        &outcome.scope,
         tally,
         started.elapsed().as_secs_f64(),
-    );
+    ) + &outcome.note;
     match &common.output {
         Some(path) => {
             let mut file = anstream::StripStream::new(Vec::new());
@@ -277,11 +278,17 @@ fn run_build(
     // Articles are written into a temporary folder while they are checked; it becomes
     // a bundle only if the whole check passes (dropping the publisher removes it).
     let mut publisher = publish::Publisher::start(&config, build)?;
-    let checked = crate::check::check_and_publish(&config, &options, &publisher)?;
+    let mut checked = crate::check::check_and_publish(&config, &options, &publisher)?;
     if let Some(p) = &progress {
         p.finish();
     }
-    let tally = emit(&args.common, &checked.outcome, started, out)?;
+    // An article the last bundle held leaves it only when its file says so.
+    let vanishing = publisher.departures(&checked.index);
+    checked.add(vanishing, &config);
+    // Findings in drafts, review and retired articles are shown but do not stop it.
+    let (tally, not_blocking) = checked.build_tallies();
+    checked.outcome.note = crate::check::not_blocking_note(not_blocking);
+    emit(&args.common, &checked.outcome, started, out)?;
     if tally.fails(args.common.deny_warnings) {
         writeln!(err, "error: the content has errors; no bundle was written")?;
         return Ok(ExitStatus::Failure);

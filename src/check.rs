@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
 use crate::content::{Article, Disclaimers, FileKind, Loader};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Tally};
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
 use crate::source::SourceFile;
 use crate::suppress;
@@ -83,6 +83,11 @@ pub struct Outcome {
     pub files_checked: usize,
     /// Safety rules healthpress.toml turns off or down: every report says so.
     pub weakened: Vec<crate::diagnostic::WeakenedRule>,
+    /// What was checked and why, for the summary line when it is not simply the files
+    /// asked for ("changed since HEAD~1"); empty otherwise.
+    pub scope: String,
+    /// Said at the end of the summary line (a build's findings that do not stop it).
+    pub note: String,
 }
 
 impl Outcome {
@@ -135,6 +140,9 @@ fn run(
     }
     let mut paths = options.paths.clone();
     let mut old_ids = Vec::new();
+    // What a `--changed-since` run reports on the whole corpus for: a change every
+    // article may depend on.
+    let mut whole_corpus_because: Option<String> = None;
     if let Some(rev) = &options.changed_since {
         let dir = if config.root.as_os_str().is_empty() {
             Path::new(".")
@@ -144,6 +152,7 @@ fn run(
         let changes = crate::git::changed_since(dir, rev)?;
         old_ids = changes.old_ids;
         let content = canonical(&config.content_dir)?;
+        whole_corpus_because = affects_all(config, &content, &changes.touched);
         let changed: Vec<PathBuf> = changes
             .files
             .into_iter()
@@ -165,7 +174,9 @@ fn run(
             paths = changed;
         }
     }
-    let mut targets = if options.changed_since.is_some() && paths.is_empty() {
+    let mut targets = if whole_corpus_because.is_some() {
+        Targets::new(config, &options.paths, &files)?
+    } else if options.changed_since.is_some() && paths.is_empty() {
         Targets::none()
     } else {
         Targets::new(config, &paths, &files)?
@@ -256,19 +267,7 @@ fn run(
     // changed meanwhile it is reported without its lines rather than with wrong ones.
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
     sources.retain(|name, _| with_findings.contains(&**name));
-    let reread: Vec<(Arc<str>, Arc<SourceFile>)> = index
-        .entries
-        .iter()
-        .filter(|e| with_findings.contains(&*e.name) && !sources.contains_key(&e.name))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .filter_map(|e| {
-            let text = crate::content::read_text(&e.path, config.max_file_bytes).ok()?;
-            let file = SourceFile::new(e.path.clone(), e.name.clone(), text);
-            (file.text.len() == e.len).then(|| (e.name.clone(), Arc::new(file)))
-        })
-        .collect();
-    sources.extend(reread);
+    read_sources(&index, &diagnostics, &mut sources, config.max_file_bytes);
 
     let mut files: Vec<Arc<str>> = index
         .entries
@@ -278,6 +277,14 @@ fn run(
         .collect();
     files.sort();
     let files_checked = files.len();
+    let scope = match (&options.changed_since, &whole_corpus_because) {
+        (Some(rev), Some(why)) if options.paths.is_empty() => {
+            format!("{why} changed since {rev}: whole corpus")
+        }
+        (Some(rev), Some(why)) => format!("{why} changed since {rev}: all the files named"),
+        (Some(rev), None) => format!("changed since {rev}"),
+        _ => String::new(),
+    };
     let mut profile = vec![
         ("phase: find files", started - found),
         ("phase: disclaimers and the files reported on", ready),
@@ -294,8 +301,105 @@ fn run(
             files,
             files_checked,
             weakened: config.weakened_safety_rules(),
+            scope,
+            note: String::new(),
         },
     })
+}
+
+/// Read again, for the report, the files with findings whose text the pass let go. A
+/// file that changed meanwhile is reported without its lines rather than wrong ones.
+fn read_sources(index: &Index, diagnostics: &[Diagnostic], sources: &mut Sources, max: u64) {
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    let reread: Vec<(Arc<str>, Arc<SourceFile>)> = index
+        .entries
+        .iter()
+        .filter(|e| with_findings.contains(&*e.name) && !sources.contains_key(&e.name))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter_map(|e| {
+            let text = crate::content::read_text(&e.path, max).ok()?;
+            let file = SourceFile::new(e.path.clone(), e.name.clone(), text);
+            (file.text.len() == e.len).then(|| (e.name.clone(), Arc::new(file)))
+        })
+        .collect();
+    sources.extend(reread);
+}
+
+impl Checked {
+    /// Add findings made after the check (a build's), in the report's order, with the
+    /// lines of their files.
+    pub fn add(&mut self, found: Vec<Diagnostic>, config: &Config) {
+        if found.is_empty() {
+            return;
+        }
+        let o = &mut self.outcome;
+        o.diagnostics.extend(found);
+        fold_follow_ons(&self.index, &mut o.diagnostics);
+        o.diagnostics.sort_by(Diagnostic::sort_key_cmp);
+        o.diagnostics.dedup();
+        read_sources(
+            &self.index,
+            &o.diagnostics,
+            &mut o.sources,
+            config.max_file_bytes,
+        );
+    }
+
+    /// For a build, the findings that stop it and those that do not. A finding stops a
+    /// build when it is in what the build would publish (a published article, a
+    /// disclaimer, a file whose status cannot be read), or involves a published article
+    /// (a draft with a published article's id). Findings in drafts, articles in review
+    /// and retired articles, which never reach the bundle as articles, do not.
+    pub fn build_tallies(&self) -> (Tally, Tally) {
+        let by_name: HashMap<&str, &Entry> =
+            self.index.entries.iter().map(|e| (&*e.name, e)).collect();
+        let published = |r: &str| {
+            by_name.get(r).is_some_and(|e| e.is_published())
+                || self.index.with_id(r).any(Entry::is_published)
+        };
+        let (mut blocking, mut not) = (Tally::default(), Tally::default());
+        for d in &self.outcome.diagnostics {
+            let unpublished = by_name
+                .get(&*d.file)
+                .is_some_and(|e| e.kind == FileKind::Article && e.is_unpublished());
+            // An article about to vanish from the bundle always stops it.
+            let t = if !unpublished
+                || d.rule == crate::publish::VANISHING_ARTICLE
+                || d.refs.iter().any(|r| published(r))
+            {
+                &mut blocking
+            } else {
+                &mut not
+            };
+            match d.severity {
+                crate::diagnostic::Severity::Error => t.errors += 1,
+                crate::diagnostic::Severity::Warning => t.warnings += 1,
+            }
+        }
+        (blocking, not)
+    }
+}
+
+/// The end of a build's summary line when some findings do not stop it.
+pub fn not_blocking_note(not: Tally) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (not.errors, not.warnings) {
+        (0, 0) => String::new(),
+        (e, 0) => format!(
+            "; {} in articles not published (draft, review, retired), not blocking",
+            plural(e, "error")
+        ),
+        (0, w) => format!(
+            "; {} in articles not published (draft, review, retired), not blocking",
+            plural(w, "warning")
+        ),
+        (e, w) => format!(
+            "; {} and {} in articles not published (draft, review, retired), not blocking",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
 }
 
 /// A file for the pass: parsed already (a disclaimer, a file reported on), or to read.
@@ -409,9 +513,85 @@ fn conclude(pass: &Pass<'_>, results: Vec<FileResult>) -> (Index, Vec<Diagnostic
     // A file outside those reported on is read for what involves them; its own
     // findings (an unused suppression there, say) are not this run's to show.
     diagnostics.retain(|d| pass.targets.contains(&d.file) || pass.targets.involved(d));
+    fold_follow_ons(&index, &mut diagnostics);
     diagnostics.sort_by(Diagnostic::sort_key_cmp);
     diagnostics.dedup();
     (index, diagnostics, sources)
+}
+
+/// Root causes first: links and `related` ids in other files that point at an article
+/// whose own front matter has an error (a status typo, an unknown field, YAML that does
+/// not parse) are not reported one by one; that error says how many there are. They
+/// are reported as usual when no such error is shown (the schema rule turned off or
+/// down to a warning, the article outside the files reported on), and links to ids no
+/// file has are always reported.
+fn fold_follow_ons(index: &Index, diagnostics: &mut Vec<Diagnostic>) {
+    const ROOTS: [&str; 4] = [
+        "front-matter",
+        "schema",
+        "unreadable-file",
+        crate::publish::VANISHING_ARTICLE,
+    ];
+    let root_files: HashSet<&str> = diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error && ROOTS.contains(&d.rule))
+        .map(|d| &*d.file)
+        .collect();
+    if root_files.is_empty() {
+        return;
+    }
+    // The id each such article has, or seems to have when it cannot be read.
+    let roots: HashMap<String, Arc<str>> = index
+        .entries
+        .iter()
+        .filter(|e| e.kind == FileKind::Article && e.invalid && root_files.contains(&*e.name))
+        .filter_map(|e| {
+            Some((
+                e.id.as_deref().or(e.loose_id.as_deref())?.to_string(),
+                e.name.clone(),
+            ))
+        })
+        .collect();
+    if roots.is_empty() {
+        return;
+    }
+    // Per root file: the links folded, and the files they are in.
+    let mut folded: HashMap<Arc<str>, (usize, HashSet<Arc<str>>)> = HashMap::new();
+    diagnostics.retain(|d| {
+        if d.rule != "broken-link" {
+            return true;
+        }
+        let Some(root) = d.refs.first().and_then(|id| roots.get(id)) else {
+            return true;
+        };
+        if *root == d.file {
+            return true;
+        }
+        let (n, files) = folded.entry(root.clone()).or_default();
+        *n += 1;
+        files.insert(d.file.clone());
+        false
+    });
+    for (root, (links, files)) in folded {
+        let first = diagnostics
+            .iter_mut()
+            .filter(|d| {
+                d.file == root
+                    && d.severity == crate::diagnostic::Severity::Error
+                    && ROOTS.contains(&d.rule)
+            })
+            .min_by(|a, b| a.sort_key_cmp(b));
+        if let Some(d) = first {
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            d.message.push_str(&format!(
+                " ({} in {} point at this article and fail with it; they are not reported \
+                 separately)",
+                plural(links, "link"),
+                plural(files.len(), "other file"),
+            ));
+        }
+    }
 }
 
 /// The content files at or under `paths` (files and folders inside the content folder).
@@ -428,6 +608,54 @@ pub fn resolve_paths(
         .into_iter()
         .filter(|(p, _)| targets.contains(&loader.name_of(p)))
         .collect())
+}
+
+/// Whether a change touched what every article may depend on: the config, a
+/// disclaimer, a page template, or another file of the content folder that is not an
+/// article (media). Says which, for the summary line.
+fn affects_all(config: &Config, content: &Path, touched: &[PathBuf]) -> Option<String> {
+    let config_file = std::fs::canonicalize(&config.path).ok();
+    let templates = config
+        .templates
+        .as_ref()
+        .and_then(|t| std::fs::canonicalize(t).ok());
+    let root = std::fs::canonicalize(if config.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &config.root
+    })
+    .ok();
+    let hits: Vec<&PathBuf> = touched
+        .iter()
+        .filter(|t| {
+            if config_file.as_ref() == Some(*t)
+                || templates.as_ref().is_some_and(|d| t.starts_with(d))
+            {
+                return true;
+            }
+            // Inside the content folder: anything but an article (a disclaimer, media,
+            // a file under a `_` folder) is read by, or shown with, other articles.
+            t.strip_prefix(content).is_ok_and(|rel| {
+                rel.extension().is_none_or(|e| e != "md")
+                    || rel.components().any(|c| {
+                        let c = c.as_os_str().to_string_lossy();
+                        c.starts_with('_') || c.starts_with('.')
+                    })
+            })
+        })
+        .collect();
+    let first = hits.first()?;
+    let name = root
+        .as_ref()
+        .and_then(|r| first.strip_prefix(r).ok())
+        .unwrap_or(first)
+        .display()
+        .to_string();
+    Some(match hits.len() {
+        1 => name,
+        2 => format!("{name} and 1 other file"),
+        n => format!("{name} and {} other files", n - 1),
+    })
 }
 
 /// A policy that requires a disclaimer nobody wrote is a config error: every article

@@ -1,5 +1,6 @@
 //! What changed since a git revision, for `check --changed-since REV`.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,12 +11,16 @@ pub struct Changes {
     /// Files added, modified or renamed since the revision (and untracked new ones),
     /// as absolute paths.
     pub files: Vec<PathBuf>,
+    /// Every path the change touched, as absolute paths: also deleted files and the old
+    /// names of renamed ones (a deleted disclaimer matters as much as an edited one).
+    pub touched: Vec<PathBuf>,
     /// The `id`s that changed, deleted or renamed files had at the revision, so that
     /// findings elsewhere that involve them (a link to a removed id) are still shown.
     pub old_ids: Vec<String>,
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, RunError> {
+/// Run git in `dir`; its standard output as bytes.
+fn git_bytes(dir: &Path, args: &[&OsStr]) -> Result<Vec<u8>, RunError> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -23,13 +28,35 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, RunError> {
         .output()
         .map_err(|e| RunError::Usage(format!("--changed-since needs git: {e}")))?;
     if !out.status.success() {
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         return Err(RunError::Usage(format!(
             "git {}: {}",
-            args.join(" "),
+            shown.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok(out.stdout)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, RunError> {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    Ok(String::from_utf8_lossy(&git_bytes(dir, &args)?).into_owned())
+}
+
+/// A path as git writes it with `-z`: its bytes, unquoted.
+fn path_of(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }
 
 pub fn changed_since(dir: &Path, rev: &str) -> Result<Changes, RunError> {
@@ -39,7 +66,9 @@ pub fn changed_since(dir: &Path, rev: &str) -> Result<Changes, RunError> {
             dir.display()
         ))
     })?;
-    let top = PathBuf::from(top.trim());
+    let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
+    // Compared with the canonical paths of the content folder and the config.
+    let top = std::fs::canonicalize(&top).unwrap_or(top);
     git(
         dir,
         &[
@@ -54,39 +83,71 @@ pub fn changed_since(dir: &Path, rev: &str) -> Result<Changes, RunError> {
             "--changed-since: `{rev}` is not a known git revision"
         ))
     })?;
-    let status = git(
+    // NUL-separated and unquoted, so that any file name comes through as it is (git
+    // quotes names with non-ASCII bytes, tabs or newlines in its line output).
+    let status = git_bytes(
         &top,
-        &["diff", "--name-status", "-M", "--no-color", rev, "--"],
+        &[
+            "diff",
+            "-z",
+            "--name-status",
+            "-M",
+            "--no-color",
+            "--no-ext-diff",
+            rev,
+            "--",
+        ]
+        .map(OsStr::new),
     )?;
     let mut changes = Changes::default();
-    for line in status.lines() {
-        let parts: Vec<&str> = line.split('\t').collect();
-        let (kind, old, new) = match parts.as_slice() {
-            [k, path] => (*k, Some(*path), Some(*path)),
-            [k, old, new] => (*k, Some(*old), Some(*new)),
-            _ => continue,
+    let mut fields = status.split(|&b| b == 0).filter(|f| !f.is_empty());
+    while let Some(kind) = fields.next() {
+        let kind = kind.first().copied().unwrap_or(b' ');
+        // Renames and copies name the old path and the new; the others one path.
+        let (old, new) = if matches!(kind, b'R' | b'C') {
+            let (Some(old), Some(new)) = (fields.next(), fields.next()) else {
+                break;
+            };
+            (old, new)
+        } else {
+            let Some(path) = fields.next() else {
+                break;
+            };
+            (path, path)
         };
-        let kind = kind.chars().next().unwrap_or(' ');
-        if matches!(kind, 'M' | 'R' | 'D' | 'T')
-            && let Some(old) = old
-            && old.ends_with(".md")
-            && let Ok(text) = git(&top, &["show", &format!("{rev}:{old}")])
-            && let Some(id) = front_matter_id(&text)
+        if matches!(kind, b'M' | b'R' | b'D' | b'T')
+            && old.ends_with(b".md")
+            && let Ok(text) = git_bytes(&top, &[OsStr::new("show"), &object_name(rev, old)])
+            && let Some(id) = front_matter_id(&String::from_utf8_lossy(&text))
         {
             changes.old_ids.push(id);
         }
-        if matches!(kind, 'A' | 'M' | 'R' | 'T' | 'C')
-            && let Some(new) = new
-        {
-            changes.files.push(top.join(new));
+        changes.touched.push(top.join(path_of(old)));
+        changes.touched.push(top.join(path_of(new)));
+        if matches!(kind, b'A' | b'M' | b'R' | b'T' | b'C') {
+            changes.files.push(top.join(path_of(new)));
         }
     }
-    for path in git(&top, &["ls-files", "--others", "--exclude-standard"])?.lines() {
-        changes.files.push(top.join(path));
+    let untracked = git_bytes(
+        &top,
+        &["ls-files", "-z", "--others", "--exclude-standard"].map(OsStr::new),
+    )?;
+    for path in untracked.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+        changes.files.push(top.join(path_of(path)));
+        changes.touched.push(top.join(path_of(path)));
     }
     changes.files.sort();
     changes.files.dedup();
+    changes.touched.sort();
+    changes.touched.dedup();
     Ok(changes)
+}
+
+/// `REV:path`, the name `git show` reads a file at a revision by, for any path bytes.
+fn object_name(rev: &str, path: &[u8]) -> OsString {
+    let mut name = OsString::from(format!("{rev}:"));
+    name.push(path_of(path).as_os_str());
+    name
 }
 
 /// The `id:` of a file's front matter, read without a full parse.

@@ -604,3 +604,331 @@ fn pages_are_safe_and_standalone() {
         }
     }
 }
+
+/// The bundle versions in `root/dist`, sorted.
+fn versions(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root.join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    v.sort();
+    v
+}
+
+// An article the last bundle held never leaves it by accident: whatever the severities,
+// a file that is still there but cannot be published (a refused front matter, a status
+// typo, unreadable YAML or bytes, an id changed in place) fails the build with an error
+// at its line, and nothing is written.
+#[test]
+fn no_article_vanishes_by_accident() {
+    let p = repo_project();
+    let root = p.path();
+    build(root).code(0);
+    let posture = root.join("content/pregnancy/posture-in-pregnancy.md");
+    let config = root.join("healthpress.toml");
+    let (text, toml) = (
+        std::fs::read(&posture).unwrap(),
+        std::fs::read_to_string(&config).unwrap(),
+    );
+    let rules = |extra: &str| toml.replacen("[rules]", &format!("[rules]\n{extra}"), 1);
+    let cases: Vec<(&str, String, Vec<u8>, &str)> = vec![
+        (
+            "an unknown field with schema as a warning",
+            rules("schema = \"warning\""),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("locale: en-GB", "locale: en-GB\nsumary: x", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:7:9",
+        ),
+        (
+            "status: Published with schema off",
+            rules("schema = \"off\""),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("status: published", "status: Published", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:7:9",
+        ),
+        (
+            "status: publish",
+            toml.clone(),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("status: published", "status: publish", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:7:9",
+        ),
+        (
+            "YAML that does not parse, with front-matter off",
+            rules("front-matter = \"off\"\nschema = \"off\""),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("title: ", "title: [unclosed ", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:1:",
+        ),
+        (
+            "bytes that are not UTF-8",
+            toml.clone(),
+            [&text[..], b"\n\xff\xfe\n"].concat(),
+            "posture-in-pregnancy.md:1:",
+        ),
+        (
+            "the id changed in place, in a draft (links to it not checked)",
+            rules("broken-link = \"off\""),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("id: posture-in-pregnancy", "id: posture-in-pregnancy-2", 1)
+                .replacen("status: published", "status: draft", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:2:5",
+        ),
+        (
+            "the id changed in place",
+            toml.clone(),
+            String::from_utf8(text.clone())
+                .unwrap()
+                .replacen("id: posture-in-pregnancy", "id: posture-in-pregnancy-2", 1)
+                .into_bytes(),
+            "posture-in-pregnancy.md:2:5",
+        ),
+    ];
+    for (what, config_text, article, at) in cases {
+        std::fs::write(&config, &config_text).unwrap();
+        std::fs::write(&posture, &article).unwrap();
+        let out = build(root).code(1).get_output().clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("error[vanishing-article]") && stdout.contains(at),
+            "{what}: no error at {at}:\n{stdout}"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("no bundle was written"),
+            "{what}"
+        );
+        assert_eq!(versions(root), ["1.0.0"], "{what}");
+    }
+    // Put back, nothing changed.
+    std::fs::write(&config, &toml).unwrap();
+    std::fs::write(&posture, &text).unwrap();
+    build(root).code(0).stdout(predicate::str::contains(
+        "nothing changed since bundle 1.0.0",
+    ));
+
+    // An article's file is gone while another file's id cannot be read (and its
+    // front-matter findings are off): that file may be the article, so the build
+    // cannot call it removed.
+    const GONE: &str = "exercise-in-the-third-trimester";
+    std::fs::remove_file(root.join(format!("content/pregnancy/{GONE}.md"))).unwrap();
+    unlink(root, GONE);
+    std::fs::write(&config, rules("front-matter = \"off\"")).unwrap();
+    let odd = root.join("content/pregnancy/renamed.md");
+    std::fs::write(
+        &odd,
+        "---\nid: [oops\nstatus: published\n---\n# Title\n\nText.\n",
+    )
+    .unwrap();
+    build(root).code(1).stdout(predicate::str::contains(format!(
+        "error[vanishing-article]: this file's id cannot be read, and bundle 1.0.0 held \
+         articles that are no longer in the library (`{GONE}`)"
+    )));
+    assert_eq!(versions(root), ["1.0.0"]);
+    std::fs::remove_file(&odd).unwrap();
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 2.0.0"));
+}
+
+// A new article whose file says `published` but whose front matter the schema refuses
+// (as a warning) is not left out silently either.
+#[test]
+fn a_published_article_refused_as_a_warning_fails_the_build() {
+    let p = repo_project();
+    let root = p.path();
+    let config = root.join("healthpress.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replacen("[rules]", "[rules]\nschema = \"warning\"", 1),
+    )
+    .unwrap();
+    edit(
+        &root.join("content/pregnancy/posture-in-pregnancy.md"),
+        "locale: en-GB",
+        "locale: en-GB\nsumary: x",
+    );
+    build(root).code(1).stdout(predicate::str::contains(
+        "article `posture-in-pregnancy` is published, but its front matter cannot be published",
+    ));
+    assert!(!root.join("dist/1.0.0").exists());
+}
+
+// Withdrawn (back to review), an article leaves the bundle as `withdrawn`, which apps
+// tell apart from `retired`, and stays listed; when it returns its revision goes on
+// from the last one apps had. Moving its file to another folder changes nothing. A
+// removed file that is restored comes back the same way.
+#[test]
+fn withdrawal_and_return() {
+    let p = repo_project();
+    let root = p.path();
+    build(root).code(0);
+    const ID: &str = "stress-and-back-pain-in-pregnancy";
+    let file = root.join(format!("content/pregnancy/{ID}.md"));
+    let entry = |m: &serde_json::Value, list: &str| {
+        m[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == ID)
+            .cloned()
+    };
+
+    // Withdrawn for a re-review (links to it removed, as the build requires): major.
+    edit(&file, "status: published", "status: review");
+    unlink(root, ID);
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 2.0.0"));
+    let m = verify_bundle(&root.join("dist/2.0.0"));
+    assert!(entry(&m, "articles").is_none());
+    let gone = entry(&m, "retired").unwrap();
+    assert_eq!(gone["reason"], "withdrawn");
+    assert_eq!(gone["revision"], 1);
+    let log = read_json(&root.join("dist/2.0.0/changelog.json"));
+    assert_eq!(log["retired"][0]["reason"], "withdrawn");
+
+    // Edited while withdrawn, in another folder: still listed as withdrawn.
+    edit(&file, "## ", "## Why ");
+    let moved = root.join(format!("content/musculoskeletal/{ID}.md"));
+    std::fs::rename(&file, &moved).unwrap();
+    build(root).code(0).stdout(predicate::str::contains(
+        "nothing changed since bundle 2.0.0",
+    ));
+
+    // Back: minor, revision 2, no longer listed as gone.
+    edit(&moved, "status: review", "status: published");
+    healthpress(root)
+        .args(["sign-off", &format!("content/musculoskeletal/{ID}.md")])
+        .assert()
+        .code(0);
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 2.1.0"));
+    let m = verify_bundle(&root.join("dist/2.1.0"));
+    assert_eq!(entry(&m, "articles").unwrap()["revision"], 2);
+    assert!(entry(&m, "retired").is_none());
+    let log = read_json(&root.join("dist/2.1.0/changelog.json"));
+    assert_eq!(log["added"][0]["id"], ID);
+    assert_eq!(log["added"][0]["revision"], 2);
+
+    // Withdrawn, then retired: the entry says retired from then on, and the id is burned.
+    edit(&moved, "status: published", "status: draft");
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 3.0.0"));
+    edit(&moved, "status: draft", "status: retired");
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 4.0.0"));
+    let m = verify_bundle(&root.join("dist/4.0.0"));
+    let gone = entry(&m, "retired").unwrap();
+    assert_eq!(
+        (&gone["reason"], &gone["revision"]),
+        (&serde_json::json!("retired"), &serde_json::json!(2))
+    );
+    edit(&moved, "status: retired", "status: published");
+    let out = build(root).get_output().clone();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot be used again"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    edit(&moved, "status: published", "status: retired");
+
+    // A file removed and restored comes back with its revision going on.
+    let posture = root.join("content/pregnancy/posture-in-pregnancy.md");
+    let text = std::fs::read_to_string(&posture).unwrap();
+    std::fs::remove_file(&posture).unwrap();
+    unlink(root, "posture-in-pregnancy");
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 5.0.0"));
+    let m = verify_bundle(&root.join("dist/5.0.0"));
+    let removed = m["retired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "posture-in-pregnancy")
+        .unwrap()
+        .clone();
+    assert_eq!(removed["reason"], "removed");
+    std::fs::write(&posture, text.replace("Stand tall", "Stand up tall")).unwrap();
+    healthpress(root)
+        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .assert()
+        .code(0);
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("wrote bundle 5.1.0"));
+    let m = verify_bundle(&root.join("dist/5.1.0"));
+    let back = m["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "posture-in-pregnancy")
+        .unwrap();
+    assert_eq!(back["revision"], removed["revision"].as_u64().unwrap() + 1);
+}
+
+// Findings in a draft (the scaffold `new` writes, placeholders and all) are shown but
+// do not stop the bundle; `check` still fails on them. A published article that links
+// to the draft does stop it.
+#[test]
+fn drafts_never_block_publishing() {
+    let p = repo_project();
+    let root = p.path();
+    healthpress(root)
+        .args([
+            "new",
+            "back-pain-at-work",
+            "--topic",
+            "musculoskeletal",
+            "--audience",
+            "patient",
+        ])
+        .assert()
+        .code(0);
+    healthpress(root)
+        .args(["check", "--today", "2026-11-25"])
+        .assert()
+        .code(1);
+    build(root)
+        .code(0)
+        .stdout(predicate::str::contains("error[placeholder-text]"))
+        .stdout(predicate::str::contains("not blocking"))
+        .stdout(predicate::str::contains("wrote bundle 1.0.0"));
+    let m = verify_bundle(&root.join("dist/1.0.0"));
+    assert!(
+        !m["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == "back-pain-at-work")
+    );
+    // A published article that links to the draft would carry a broken link.
+    edit(
+        &root.join("content/pregnancy/posture-in-pregnancy.md"),
+        "Stand tall",
+        "Stand tall ([at work](article:back-pain-at-work))",
+    );
+    healthpress(root)
+        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .assert()
+        .code(0);
+    build(root).code(1).stdout(predicate::str::contains(
+        "`back-pain-at-work` is not published",
+    ));
+    assert_eq!(versions(root), ["1.0.0"]);
+}

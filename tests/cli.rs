@@ -358,3 +358,87 @@ fn corpus_findings_quote_their_lines() {
         assert!(finding.contains('^'), "no marker in:\n{finding}");
     }
 }
+
+// Root causes first: an article whose own front matter has an error (a status typo,
+// YAML that does not parse) is reported once, saying how many links point at it; the
+// links in other files are not reported one by one. A link to an id no file has is.
+// Shown as usual when the cause is not shown as an error (schema down to a warning, or
+// the article not among the files reported on).
+#[test]
+fn a_broken_article_is_reported_once_not_at_every_link() {
+    let broken_links = |c: &common::Checked| {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.rule == "broken-link")
+            .map(|d| (d.file.to_string(), d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    // A status typo leaves the 18 links from published articles; unreadable YAML also
+    // the 2 from a draft, since the id itself is then unknown.
+    for (from, to, rule, count) in [
+        (
+            "status: published",
+            "status: Published",
+            "schema",
+            "18 links in 9",
+        ),
+        (
+            "title: ",
+            "title: [unclosed ",
+            "front-matter",
+            "20 links in 10",
+        ),
+    ] {
+        let p = repo_project();
+        let root = p.path();
+        edit(&root.join(POSTURE), from, to);
+        edit(
+            &root.join("content/pregnancy/upper-back-pain-in-pregnancy.md"),
+            "](article:posture-in-pregnancy)",
+            "](article:posture-in-pregnancy) and [this](article:no-such-article)",
+        );
+        let c = common::check_project(root, &[]);
+        let own: Vec<&str> = c
+            .diagnostics
+            .iter()
+            .filter(|d| &*d.file == POSTURE && d.rule == rule)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            own.iter()
+                .any(|m| m.contains(&format!("{count} other files point at this article"))),
+            "{to}: {own:?}"
+        );
+        assert_eq!(
+            broken_links(&c),
+            [(
+                "content/pregnancy/upper-back-pain-in-pregnancy.md".to_string(),
+                "no article has the id `no-such-article`".to_string()
+            )],
+            "{to}"
+        );
+
+        // Only the linking file reported on: its links are shown.
+        let c = common::check_project(root, &["content/pregnancy/upper-back-pain-in-pregnancy.md"]);
+        assert!(broken_links(&c).len() >= 2, "{to}: {:?}", broken_links(&c));
+    }
+
+    // The schema rule as a warning: the cause is no error, so the links that would be
+    // broken in the bundle are errors as before.
+    let p = repo_project();
+    let root = p.path();
+    let config = root.join("healthpress.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replacen("[rules]", "[rules]\nschema = \"warning\"", 1),
+    )
+    .unwrap();
+    edit(
+        &root.join(POSTURE),
+        "status: published",
+        "status: Published",
+    );
+    let c = common::check_project(root, &[]);
+    assert_eq!(broken_links(&c).len(), 18);
+}

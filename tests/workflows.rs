@@ -617,3 +617,108 @@ fn one_file_check_shows_no_other_files_own_findings() {
     let one = common::check_project(root, &[POSTURE]);
     assert!(one.diagnostics.is_empty(), "{}", one.human);
 }
+
+// --changed-since reads git's paths NUL-separated, so a file name git would quote
+// (non-ASCII, a space) is checked; a change to healthpress.toml, a disclaimer or a
+// team template is checked against the whole corpus; the summary line says which.
+#[test]
+fn changed_since_sees_what_a_change_touches() {
+    let p = repo_project();
+    let root = p.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["config", "core.quotepath", "true"]);
+    let odd = "content/pregnancy/grossesse enceinte é.md";
+    std::fs::rename(root.join(POSTURE), root.join(odd)).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "content"]);
+    let summary = |code: i32| {
+        let out = stdout_of(
+            root,
+            &["check", "--today", "2026-11-25", "--changed-since", "HEAD"],
+            code,
+        );
+        String::from_utf8(out).unwrap()
+    };
+
+    // The oddly named file changes: it is checked, and its error shown.
+    edit(&root.join(odd), "audience: patient", "audience: patients");
+    let out = summary(1);
+    assert!(out.contains("checked 1 file (changed since HEAD)"), "{out}");
+    assert!(out.contains("grossesse enceinte é.md"), "{out}");
+    git(root, &["commit", "-q", "-am", "odd"]);
+    // Committed with its name in the log too: a rename is seen under its new name.
+    git(root, &["mv", odd, "content/pregnancy/ünïcode.md"]);
+    let out = summary(1);
+    assert!(out.contains("checked 1 file (changed since HEAD)"), "{out}");
+    assert!(out.contains("ünïcode.md"), "{out}");
+    edit(
+        &root.join("content/pregnancy/ünïcode.md"),
+        "audience: patients",
+        "audience: patient",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "fixed"]);
+    assert!(summary(0).contains("checked 0 files (changed since HEAD)"));
+
+    // A topic that articles use is removed from the config: every article is checked.
+    let config = root.join("healthpress.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("musculoskeletal = \"Bones, joints and muscles\"\n", ""),
+    )
+    .unwrap();
+    let out = summary(1);
+    assert!(out.contains("error[unknown-topic]"), "{out}");
+    assert!(
+        out.contains("checked 17 files (healthpress.toml changed since HEAD: whole corpus)"),
+        "{out}"
+    );
+    // With files named, those are reported on in full.
+    let out = stdout_of(
+        root,
+        &[
+            "check",
+            "--today",
+            "2026-11-25",
+            "--changed-since",
+            "HEAD",
+            "content/musculoskeletal",
+        ],
+        1,
+    );
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("checked 1 file (healthpress.toml changed since HEAD: all the files named)"),
+        "{out}"
+    );
+    std::fs::write(&config, &toml).unwrap();
+
+    // A disclaimer's text changes: every article that shows it is affected.
+    let disclaimer = root.join("content/_disclaimers/general-medical.md");
+    let d = std::fs::read_to_string(&disclaimer).unwrap();
+    std::fs::write(&disclaimer, format!("{d}\nA new sentence.\n")).unwrap();
+    let out = summary(0);
+    assert!(
+        out.contains(
+            "checked 17 files (content/_disclaimers/general-medical.md changed since HEAD: whole corpus)"
+        ),
+        "{out}"
+    );
+    std::fs::write(&disclaimer, d).unwrap();
+
+    // A team template changes: every article is checked.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        &config,
+        format!("{toml}\n[bundle]\ntemplates = \"templates\"\n"),
+    )
+    .unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "templates"]);
+    std::fs::write(root.join("templates/style.css"), "body { margin: 0 }\n").unwrap();
+    assert!(
+        summary(0)
+            .contains("checked 17 files (templates/style.css changed since HEAD: whole corpus)")
+    );
+}

@@ -30,6 +30,15 @@ pub struct Entry {
     pub id_span: Span,
     /// `status` as written, when it is a string (messages quote it as it is).
     pub status: Option<Box<str>>,
+    /// Where the status's value is written (else its key, else the first line).
+    pub status_span: Span,
+    /// The front matter could not be used as written: the file is unreadable, its
+    /// front matter missing or not YAML, or the schema refused it.
+    pub invalid: bool,
+    /// For a file whose front matter cannot be read: the id it seems to carry, read
+    /// loosely from an `id:` line, else its file name. Only to say what such a file
+    /// affects (links to it); never an id of the corpus.
+    pub loose_id: Option<Box<str>>,
     /// The articles this file points at, in the order its rules met them.
     pub references: Vec<Reference>,
 }
@@ -45,8 +54,26 @@ impl Entry {
             id: article.id().map(Box::from),
             id_span: article.file.span(article.value_range("/id")),
             status: article.str("status").map(Box::from),
+            status_span: article.file.span(article.value_range("/status")),
+            invalid: !article.indexed_only
+                && (!article.has_front_matter() || !article.violations.is_empty()),
+            loose_id: article.id().is_none().then(|| loose_id(article)).flatten(),
             references,
         }
+    }
+
+    /// The file's name without folder and `.md`, which is by convention its id.
+    pub fn stem(&self) -> Option<&str> {
+        self.path.file_stem().and_then(|s| s.to_str())
+    }
+
+    /// Whether the status is one that never reaches the bundle as an article: `draft`
+    /// and `review` (not yet, or no longer, published) and `retired`.
+    pub fn is_unpublished(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(Status::Draft | Status::Review | Status::Retired)
+        )
     }
 
     pub fn status(&self) -> Option<Status> {
@@ -56,6 +83,19 @@ impl Entry {
     pub fn is_published(&self) -> bool {
         self.status() == Some(Status::Published)
     }
+}
+
+/// The id a file whose front matter cannot be parsed seems to carry: the value of its
+/// first top-level `id:` line, else its file name.
+fn loose_id(article: &Article) -> Option<Box<str>> {
+    let text = &article.file.text;
+    let yaml = text.get(article.front_range.clone()).unwrap_or("");
+    yaml.lines()
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']))
+        .filter(|v| !v.is_empty())
+        .or_else(|| article.file.path.file_stem()?.to_str())
+        .map(Box::from)
 }
 
 /// A link from one article to another by id, resolved once the whole corpus is read.

@@ -22,10 +22,12 @@ use sha2::{Digest, Sha256};
 
 use crate::check::RunError;
 use crate::config::Config;
+use crate::content::index::{Entry, Index};
 use crate::content::markdown::Body;
 use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
 use crate::content::{Article, Corpus, Disclaimers, FileKind};
+use crate::diagnostic::Diagnostic;
 use crate::publish::model::*;
 use crate::signoff::hex;
 
@@ -82,6 +84,12 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
         .articles
         .par_iter()
         .for_each(|a| publisher.article(a, &a.body, &corpus.disclaimers));
+    publisher.withdrawn = corpus
+        .articles
+        .iter()
+        .filter(|a| matches!(a.status(), Some(Status::Draft | Status::Review)))
+        .filter_map(|a| a.id().map(str::to_string))
+        .collect();
     publisher.finish(&corpus.retired())
 }
 
@@ -99,6 +107,9 @@ pub struct Publisher<'c> {
     written: Mutex<Vec<Written>>,
     /// What could not be published, by file name (the first by name is reported).
     failures: Mutex<Vec<(String, RunError)>>,
+    /// The ids of the articles whose status is `draft` or `review` (`departures`): one
+    /// the previous bundle held leaves it as `withdrawn`.
+    withdrawn: BTreeSet<String>,
     /// The output folder did not exist: a build that writes no bundle removes it.
     created_out: bool,
     written_bundle: bool,
@@ -166,6 +177,7 @@ impl<'c> Publisher<'c> {
             previous_ids,
             written: Mutex::new(Vec::new()),
             failures: Mutex::new(Vec::new()),
+            withdrawn: BTreeSet::new(),
             created_out,
             written_bundle: false,
             _lock: lock,
@@ -210,22 +222,23 @@ impl<'c> Publisher<'c> {
             (Some((_, m)), Some(&Previous::Retired(i))) => (None, Some(&m.retired[i])),
             _ => (None, None),
         };
-        if let Some(r) = retired {
+        if let Some(r) = retired
+            && r.reason == RetiredReason::Retired
+        {
             return Err(RunError::Content(format!(
-                "article id `{id}` was {} in bundle {} and cannot be used again; give the article a new id",
-                match r.reason {
-                    RetiredReason::Retired => "retired",
-                    RetiredReason::Removed => "removed",
-                },
+                "article id `{id}` was retired in bundle {} and cannot be used again; give the article a new id",
                 r.since
             )));
         }
         let (json, change) = match old {
             None => {
-                p.article.revision = 1;
+                // A withdrawn or removed article that returns goes on from the last
+                // revision apps were given, so that one that kept it fetches it anew.
+                let revision = retired.map_or(1, |r| r.revision + 1);
+                p.article.revision = revision;
                 (
                     article_json(&p),
-                    Some(Change::Added(Added { id, revision: 1 })),
+                    Some(Change::Added(Added { id, revision })),
                 )
             }
             Some(old) => {
@@ -318,6 +331,155 @@ impl<'c> Publisher<'c> {
         what
     }
 
+    /// What the previous bundle held that this build would leave out although no file
+    /// says so, as errors at the line that decides it. An article leaves the bundle
+    /// only when its file says so: `status: retired`, `draft` or `review` (withdrawn),
+    /// or the file is gone. One that is still in the library but cannot be published
+    /// (its front matter refused under whatever severity, a status that is not one, an
+    /// id that cannot be read or was changed in place) fails the build instead of
+    /// vanishing from apps. Also notes which articles are withdrawn, for `finish`.
+    pub fn departures(&mut self, index: &Index) -> Vec<Diagnostic> {
+        let articles: Vec<&Entry> = index
+            .entries
+            .iter()
+            .filter(|e| e.kind == FileKind::Article)
+            .collect();
+        self.withdrawn = articles
+            .iter()
+            .filter(|e| matches!(e.status(), Some(Status::Draft | Status::Review)))
+            .filter_map(|e| e.id.as_deref().map(str::to_string))
+            .collect();
+        let written: BTreeSet<String> = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|w| w.entry.id.clone())
+            .collect();
+        let last = self.previous.as_ref().map(|(v, _)| v);
+        let held: BTreeSet<&str> = self
+            .previous
+            .iter()
+            .flat_map(|(_, m)| m.articles.iter().map(|a| a.id.as_str()))
+            .collect();
+        let mut out = Vec::new();
+        let to_leave = "to take it out of the bundle on purpose, set `status: draft` or \
+                        `review` (withdrawn; it may come back) or `retired` (for good)";
+        // Every article whose file says `published`, or says no status at all, and that
+        // is not in the bundle: its front matter was refused (under any severity), or
+        // its status is a typo. Whether the last bundle held it or not.
+        for e in &articles {
+            let Some(id) = e.id.as_deref() else {
+                continue;
+            };
+            // A published article with a valid front matter that is not in the bundle
+            // could not be written: `finish` says why.
+            if written.contains(id) || e.is_unpublished() || (e.is_published() && !e.invalid) {
+                continue;
+            }
+            let was = match (held.contains(id), last) {
+                (true, Some(v)) => format!(" (bundle {v} holds it)"),
+                _ => String::new(),
+            };
+            let (message, help) = match (e.status(), e.status.as_deref()) {
+                (Some(_), _) => (
+                    format!(
+                        "article `{id}` is published{was}, but its front matter cannot be \
+                         published, so the build would leave it out"
+                    ),
+                    format!(
+                        "fix the front matter (see the findings in this file): it must pass \
+                         the schema to be published, whatever severity the `schema` rule has; \
+                         {to_leave}"
+                    ),
+                ),
+                (None, Some(s)) => (
+                    format!(
+                        "`{s}` is not a status (draft, review, published or retired), so the \
+                         build cannot tell whether to publish article `{id}`{was}"
+                    ),
+                    format!("write `status: published`; {to_leave}"),
+                ),
+                (None, None) => (
+                    format!(
+                        "article `{id}` has no status, so the build cannot tell whether to \
+                         publish it{was}"
+                    ),
+                    format!("add `status: published`; {to_leave}"),
+                ),
+            };
+            out.push(vanishing(e, e.status_span, message, help));
+        }
+        let Some(version) = last else {
+            return out;
+        };
+        // Held by the last bundle, and no file carries the id any more: its file may
+        // still be here under its name, with the id changed in place or unreadable.
+        let mut gone = Vec::new();
+        for id in &held {
+            if written.contains(*id) || index.with_id(id).next().is_some() {
+                continue;
+            }
+            let named: Vec<&&Entry> = articles.iter().filter(|e| e.stem() == Some(*id)).collect();
+            if named.is_empty() {
+                gone.push(*id);
+            }
+            for e in named {
+                let (message, help) = match &e.id {
+                    Some(new) => (
+                        format!(
+                            "this file held article `{id}` in bundle {version}, and its id is \
+                             now `{new}`: `{id}` would be removed from apps for good"
+                        ),
+                        format!(
+                            "put `id: {id}` back; to replace the article, retire `{id}` \
+                             (`status: retired`) and write `{new}` in a file of its own; to \
+                             remove it, delete this file"
+                        ),
+                    ),
+                    None => (
+                        format!(
+                            "this file held article `{id}` in bundle {version}, but its id \
+                             cannot be read, so the build would leave the article out"
+                        ),
+                        "fix the front matter (see the finding at the top of the file)".into(),
+                    ),
+                };
+                out.push(vanishing(e, e.id_span, message, help));
+            }
+        }
+        if !gone.is_empty() {
+            // A file whose id cannot be read, and which is not a draft, may be one of the
+            // articles that seem gone: the build cannot tell them removed.
+            let list = gone
+                .iter()
+                .take(5)
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if gone.len() > 5 {
+                format!(" and {} more", gone.len() - 5)
+            } else {
+                String::new()
+            };
+            for e in articles.iter().filter(|e| {
+                e.id.is_none() && !e.is_unpublished() && !e.stem().is_some_and(|s| held.contains(s))
+            }) {
+                out.push(vanishing(
+                    e,
+                    e.id_span,
+                    format!(
+                        "this file's id cannot be read, and bundle {version} held articles that \
+                         are no longer in the library ({list}{more}): the build cannot tell \
+                         whether this file is one of them, which would then leave apps"
+                    ),
+                    "fix the front matter (see the finding at the top of the file)".into(),
+                ));
+            }
+        }
+        out
+    }
+
     /// After a check that passed: plan the version, write the index, changelog and
     /// manifest, and rename the folder into place. Nothing is written when nothing
     /// changed, or when an article could not be published. `retired`: the ids of the
@@ -346,7 +508,14 @@ impl<'c> Publisher<'c> {
                 pair[0].entry.id
             )));
         }
-        let Some(plan) = plan(retired, &written, self.previous.as_ref(), &self.options)? else {
+        let Some(plan) = plan(
+            retired,
+            &self.withdrawn,
+            &written,
+            self.previous.as_ref(),
+            &self.options,
+        )?
+        else {
             let version = self
                 .previous
                 .as_ref()
@@ -411,6 +580,27 @@ impl Drop for Publisher<'_> {
             let _ = std::fs::remove_file(self.options.out.join(".healthpress.lock"));
             let _ = std::fs::remove_dir(&self.options.out);
         }
+    }
+}
+
+/// The build-time error that an article would vanish from the bundle: not a rule, so
+/// no severity setting or suppression can turn it off.
+pub const VANISHING_ARTICLE: &str = "vanishing-article";
+
+fn vanishing(
+    e: &Entry,
+    span: crate::diagnostic::Span,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    Diagnostic {
+        rule: VANISHING_ARTICLE,
+        severity: crate::diagnostic::Severity::Error,
+        file: e.name.clone(),
+        span,
+        message,
+        help: Some(help),
+        refs: Vec::new(),
     }
 }
 
@@ -632,6 +822,7 @@ struct Plan {
 
 fn plan(
     retired_in_content: &BTreeSet<&str>,
+    withdrawn_in_content: &BTreeSet<String>,
     written: &[Written],
     previous: Option<&(Version, PreviousManifest)>,
     options: &BuildOptions,
@@ -648,8 +839,8 @@ fn plan(
     let prev_articles: BTreeMap<&str, &PreviousArticle> = previous
         .map(|(_, m)| m.articles.iter().map(|a| (a.id.as_str(), a)).collect())
         .unwrap_or_default();
-    let prev_retired: BTreeSet<&str> = previous
-        .map(|(_, m)| m.retired.iter().map(|r| r.id.as_str()).collect())
+    let prev_retired: BTreeMap<&str, &RetiredArticle> = previous
+        .map(|(_, m)| m.retired.iter().map(|r| (r.id.as_str(), r)).collect())
         .unwrap_or_default();
 
     let now: BTreeSet<&str> = written.iter().map(|w| w.entry.id.as_str()).collect();
@@ -658,20 +849,38 @@ fn plan(
         if now.contains(id) {
             continue;
         }
+        // An article still in the library that cannot be published never gets here:
+        // `departures` made that an error of the build.
         let reason = if retired_in_content.contains(id) {
             RetiredReason::Retired
+        } else if withdrawn_in_content.contains(*id) {
+            RetiredReason::Withdrawn
         } else {
             RetiredReason::Removed
         };
         newly_retired.push((id.to_string(), reason, old.revision));
     }
     // Retired in the content but never published: listed so that apps that got it
-    // some other way still delete it.
+    // some other way still delete it. Withdrawn or removed earlier and retired now:
+    // the entry says so from this bundle on, and the id is burned.
     for id in retired_in_content {
-        if !prev_articles.contains_key(id) && !prev_retired.contains(id) {
-            newly_retired.push((id.to_string(), RetiredReason::Retired, 0));
+        if prev_articles.contains_key(id) {
+            continue;
+        }
+        match prev_retired.get(id) {
+            None => newly_retired.push((id.to_string(), RetiredReason::Retired, 0)),
+            Some(r) if r.reason != RetiredReason::Retired => {
+                newly_retired.push((id.to_string(), RetiredReason::Retired, r.revision))
+            }
+            Some(_) => {}
         }
     }
+    // Withdrawn or removed earlier and published again: no longer listed.
+    let returned: BTreeSet<&str> = added
+        .iter()
+        .map(|a: &Added| a.id.as_str())
+        .filter(|id| prev_retired.contains_key(id))
+        .collect();
 
     let format_changed = previous.is_some_and(|(_, m)| m.format != FORMAT_VERSION);
     let next = match previous {
@@ -696,8 +905,13 @@ fn plan(
         (None, None) => return Ok(None),
     };
 
-    let mut retired: Vec<RetiredArticle> =
-        previous.map(|(_, m)| m.retired.clone()).unwrap_or_default();
+    let renewed: BTreeSet<&str> = newly_retired.iter().map(|(id, _, _)| id.as_str()).collect();
+    let mut retired: Vec<RetiredArticle> = previous
+        .map(|(_, m)| m.retired.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| !returned.contains(r.id.as_str()) && !renewed.contains(r.id.as_str()))
+        .collect();
     let new_entries: Vec<RetiredArticle> = newly_retired
         .into_iter()
         .map(|(id, reason, revision)| RetiredArticle {
@@ -836,7 +1050,13 @@ fn content_hash_of(written: &[Written], retired: &[RetiredArticle]) -> Sha256 {
         h.update(&line);
     }
     for r in retired {
-        h.update(format!("retired {} {}\n", r.id, r.revision));
+        // A withdrawn article's line differs from a retired one's, so that retiring it
+        // later changes the hash; retired and removed lines are as they always were.
+        let word = match r.reason {
+            RetiredReason::Withdrawn => "withdrawn",
+            _ => "retired",
+        };
+        h.update(format!("{word} {} {}\n", r.id, r.revision));
     }
     h
 }

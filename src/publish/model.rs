@@ -24,8 +24,9 @@ pub const FORMAT_VERSION: u32 = 2;
 pub struct Manifest {
     /// The bundle format version (see `format` in the README).
     pub format: u32,
-    /// The bundle's semantic version: major for a retirement, removal or format change,
-    /// minor for an addition, patch for a change.
+    /// The bundle's semantic version: major when an article leaves (retired, withdrawn
+    /// or removed) or the format changes, minor for an addition (or a withdrawn
+    /// article's return), patch for a change.
     pub version: String,
     /// The version this one follows, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,7 +39,9 @@ pub struct Manifest {
     pub locale: String,
     /// Every published article, by id.
     pub articles: Vec<ManifestArticle>,
-    /// Articles apps must delete: retired, or removed from the library.
+    /// Articles apps must delete: retired, withdrawn (back to draft or review; it may
+    /// return), or removed from the library. Each stays listed in later bundles, a
+    /// withdrawn or removed one until it returns.
     pub retired: Vec<RetiredArticle>,
     /// The other files of the bundle.
     pub files: BundleFiles,
@@ -78,9 +81,11 @@ pub struct FileRef {
 #[serde(deny_unknown_fields)]
 pub struct RetiredArticle {
     pub id: String,
-    /// `retired` (its status says so) or `removed` (its file is gone).
+    /// `retired` (its status says so; the id is never used again), `withdrawn` (its
+    /// status went back to `draft` or `review`; it may return) or `removed` (its file
+    /// is gone).
     pub reason: RetiredReason,
-    /// The last revision apps may hold.
+    /// The last revision apps may hold. An article that returns goes on from it.
     pub revision: u32,
     /// The bundle version in which it left.
     pub since: String,
@@ -89,8 +94,23 @@ pub struct RetiredArticle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RetiredReason {
+    /// `status: retired`: the id is never used again.
     Retired,
+    /// `status: draft` or `review` after it was published: out of the bundle for now;
+    /// it may return, with its revision going on from this entry's.
+    Withdrawn,
+    /// Its file is gone from the library.
     Removed,
+}
+
+impl RetiredReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetiredReason::Retired => "retired",
+            RetiredReason::Withdrawn => "withdrawn",
+            RetiredReason::Removed => "removed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -78,8 +78,9 @@ fn next_char(text: &str, at: usize) -> usize {
         .unwrap_or(at)
 }
 
-/// The line every human run ends with.
-pub fn summary(files: usize, tally: Tally, seconds: f64) -> String {
+/// The line every human run ends with. `scope`: what was checked and why, when it is
+/// not simply the files asked for (`changed since HEAD~1`).
+pub fn summary(files: usize, scope: &str, tally: Tally, seconds: f64) -> String {
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")
@@ -87,8 +88,13 @@ pub fn summary(files: usize, tally: Tally, seconds: f64) -> String {
             format!("{n} {word}s")
         }
     };
+    let scope = if scope.is_empty() {
+        String::new()
+    } else {
+        format!(" ({scope})")
+    };
     format!(
-        "checked {}: {}, {} ({seconds:.2}s)",
+        "checked {}{scope}: {}, {} ({seconds:.2}s)",
         plural(files, "file"),
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning"),
