@@ -84,6 +84,25 @@ pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Write serialised JSON with DEL and the C1 control characters as `\u007f`-style
+/// escapes. serde_json leaves them raw (JSON allows it), but the stream to a pipe strips
+/// control sequences, which would silently change a file name in the report. They can
+/// only occur inside strings, where the escape means the same character.
+pub fn write_json(out: &mut dyn Write, json: &[u8]) -> io::Result<()> {
+    let Ok(text) = std::str::from_utf8(json) else {
+        return out.write_all(json);
+    };
+    let mut last = 0;
+    for (i, c) in text.char_indices() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.write_all(&json[last..i])?;
+            write!(out, "\\u{:04x}", c as u32)?;
+            last = i + c.len_utf8();
+        }
+    }
+    out.write_all(&json[last..])
+}
+
 /// A path for people, escaped as `escape_name` does.
 pub fn escape_path(path: &std::path::Path) -> String {
     escape_name(&path.to_string_lossy()).into_owned()
@@ -102,6 +121,20 @@ pub fn render(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // DEL and C1 become JSON escapes that read back to the same string.
+    #[test]
+    fn json_escapes_del_and_c1() {
+        let json = serde_json::to_vec(&"a\u{7f}b\u{9b}c é").unwrap();
+        let mut out = Vec::new();
+        write_json(&mut out, &json).unwrap();
+        assert_eq!(
+            String::from_utf8(out.clone()).unwrap(),
+            r#""a\u007fb\u009bc é""#
+        );
+        let back: String = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back, "a\u{7f}b\u{9b}c é");
+    }
 
     // Control characters, bidi overrides and the backslash are escaped; the rest,
     // accents included, is kept; a plain name is not copied.

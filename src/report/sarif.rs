@@ -85,7 +85,8 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    let json = serde_json::to_vec_pretty(&log)?;
+    crate::report::write_json(out, &json)?;
     writeln!(out)
 }
 
