@@ -262,10 +262,7 @@ impl Config {
                 return Ok(candidate);
             }
         }
-        let looked: Vec<String> = start
-            .ancestors()
-            .map(crate::report::escape_path)
-            .collect();
+        let looked: Vec<String> = start.ancestors().map(crate::report::escape_path).collect();
         Err(ConfigError {
             file: String::new(),
             line: 0,
