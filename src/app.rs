@@ -28,6 +28,9 @@ pub enum ExitStatus {
     Error = 2,
 }
 
+/// `--config FILE` for this run: every command that reads the config asks here.
+static CONFIG_FILE: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitStatus {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -40,11 +43,23 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
             };
         }
     };
+    *CONFIG_FILE.lock().unwrap_or_else(|e| e.into_inner()) = cli.config.clone();
     let mut stdout = anstream::stdout().lock();
     let mut stderr = anstream::stderr().lock();
-    match dispatch(cli, &mut stdout, &mut stderr) {
+    // What is still buffered is written before the status is decided, so that a full
+    // disk is an error here and not a silent loss at exit.
+    let result = match dispatch(cli, &mut stdout, &mut stderr) {
+        Ok(status) => stdout
+            .flush()
+            .map(|()| status)
+            .map_err(|e| Failure::from(e).after(status)),
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(status) => status,
-        Err(Failure::BrokenPipe) => ExitStatus::Success,
+        // The reader went away (`| head`): stop quietly, as ripgrep does, with the
+        // verdict on the content when there is one.
+        Err(Failure::BrokenPipe(status)) => status,
         Err(Failure::Run(e)) => {
             let _ = writeln!(stderr, "error: {e}");
             match e {
@@ -56,16 +71,28 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
 }
 
 pub(crate) enum Failure {
-    BrokenPipe,
+    /// The output's reader is gone; the status the run ends with.
+    BrokenPipe(ExitStatus),
     Run(RunError),
 }
 
+impl Failure {
+    /// A broken pipe met after the run's verdict was known ends with that verdict.
+    fn after(self, verdict: ExitStatus) -> Failure {
+        match self {
+            Failure::BrokenPipe(_) => Failure::BrokenPipe(verdict),
+            f => f,
+        }
+    }
+}
+
+/// Errors of `?` on a write: the terminal's or a pipe's output.
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         if e.kind() == io::ErrorKind::BrokenPipe {
-            Failure::BrokenPipe
+            Failure::BrokenPipe(ExitStatus::Success)
         } else {
-            Failure::Run(RunError::Io(e.to_string()))
+            Failure::Run(RunError::Io(format!("cannot write the output: {e}")))
         }
     }
 }
@@ -85,7 +112,15 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
             Ok(ExitStatus::Success)
         }
         Command::Rules => {
-            print_rules(out)?;
+            // The severities this repository's healthpress.toml sets, when there is one.
+            let named = CONFIG_FILE
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_some();
+            let found =
+                named || std::env::current_dir().is_ok_and(|d| Config::discover(&d).is_ok());
+            let config = if found { Some(load_config()?) } else { None };
+            print_rules(out, config.as_ref())?;
             Ok(ExitStatus::Success)
         }
         Command::Explain { rule } => explain(&rule, out),
@@ -97,26 +132,29 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
         } => {
             let config = load_config()?;
             let path = crate::scaffold::new_article(&config, &id, &topics, &audience)?;
-            writeln!(out, "wrote {}", path.display())?;
+            writeln!(out, "wrote {}", report::escape_path(&path))?;
             Ok(ExitStatus::Success)
         }
         Command::Preview { file, open } => {
             let config = load_config()?;
             let path = publish::preview(&config, &file)?;
-            writeln!(out, "{}", path.display())?;
+            writeln!(out, "{}", report::escape_path(&path))?;
             if open {
                 open_in_browser(&path, err)?;
             }
             Ok(ExitStatus::Success)
         }
         Command::Completions { shell } => {
+            // clap_complete panics on a write error: it writes into memory, and the
+            // write to the terminal or pipe is ours.
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "healthpress", out);
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "healthpress", &mut script);
+            out.write_all(&script)?;
             Ok(ExitStatus::Success)
         }
         Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(out)?;
+            out.write_all(&man_page()?)?;
             Ok(ExitStatus::Success)
         }
     }
@@ -124,6 +162,19 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
 
 pub(crate) fn load_config() -> Result<Config, RunError> {
     let cwd = std::env::current_dir().map_err(|e| RunError::Io(e.to_string()))?;
+    let named = CONFIG_FILE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if let Some(path) = named {
+        if !path.is_file() {
+            return Err(RunError::Usage(format!(
+                "--config {}: no such file",
+                report::escape_path(&path)
+            )));
+        }
+        return Ok(Config::load(&path)?);
+    }
     let path = Config::discover(&cwd)?;
     // Report paths relative to the project root when it is the current folder or above.
     let path = relative_to(&cwd, &path);
@@ -185,31 +236,100 @@ pub(crate) fn emit(
     }
     let report = outcome.report();
     let tally = report.tally();
-    let summary = report::human::summary(
+    let verdict = status(tally, common.deny_warnings);
+    let mut summary = report::human::summary(
         outcome.files_checked,
         &outcome.scope,
         tally,
         started.elapsed().as_secs_f64(),
     ) + &outcome.note;
+    // A run that fails on warnings alone says so, where people look.
+    let why = (common.deny_warnings && tally.errors == 0 && tally.warnings > 0)
+        .then_some("the run fails because --deny-warnings makes warnings fail it");
+    if let Some(why) = why {
+        summary.push_str("; ");
+        summary.push_str(why);
+    }
+    let written = |e: io::Error| Failure::from(e).after(verdict);
     match &common.output {
         Some(path) => {
             let mut file = anstream::StripStream::new(Vec::new());
             report::render(common.format, &report, &mut file)?;
-            crate::signoff::write_atomically(path, &String::from_utf8_lossy(&file.into_inner()))
-                .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
+            write_report(path, &file.into_inner()).map_err(|e| {
+                RunError::Io(format!(
+                    "cannot write the report to {}: {e}",
+                    report::escape_path(path)
+                ))
+            })?;
             for w in report.weakened {
-                writeln!(out, "{}", report::human::policy_note(w))?;
+                writeln!(out, "{}", report::human::policy_note(w)).map_err(written)?;
             }
-            writeln!(out, "{summary}; report written to {}", path.display())?;
+            writeln!(
+                out,
+                "{summary}; report written to {}",
+                report::escape_path(path)
+            )
+            .map_err(written)?;
         }
         None => {
-            report::render(common.format, &report, out)?;
+            report::render(common.format, &report, out).map_err(written)?;
             if common.format == Format::Human {
-                writeln!(out, "{summary}")?;
+                writeln!(out, "{summary}").map_err(written)?;
+            } else if why.is_some() {
+                // stdout is the report alone; the reason goes beside it.
+                let _ = writeln!(io::stderr(), "error: {summary}");
             }
         }
     }
     Ok(tally)
+}
+
+/// Write a report file. A regular file (or a new one) is replaced atomically through a
+/// private temporary file beside it (unpredictable name, created exclusively), which is
+/// removed again on any error; anything else, such as `/dev/stdout`, a pipe or
+/// `/dev/full`, is written in place and never replaced.
+fn write_report(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(io::Error::other("it is a folder")),
+        Ok(meta) if !meta.is_file() => {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            file.write_all(bytes)?;
+            file.flush()
+        }
+        existing => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".healthpress-report-")
+                .tempfile_in(dir)?;
+            tmp.write_all(bytes)?;
+            tmp.flush()?;
+            let permissions = match existing {
+                Ok(meta) => Some(meta.permissions()),
+                Err(_) => new_file_permissions(),
+            };
+            if let Some(p) = permissions {
+                let _ = tmp.as_file().set_permissions(p);
+            }
+            tmp.persist(path).map(drop).map_err(|e| e.error)
+        }
+    }
+}
+
+/// What a new file gets: read-write for its owner, readable for others (0644 on Unix;
+/// the private temporary file it was written as is 0600).
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// A progress bar on stderr, only for people: on a terminal, in human output, not in CI.
@@ -288,9 +408,15 @@ fn run_build(
     // Findings in drafts, review and retired articles are shown but do not stop it.
     let (tally, not_blocking) = checked.build_tallies();
     checked.outcome.note = crate::check::not_blocking_note(not_blocking);
-    emit(&args.common, &checked.outcome, started, out)?;
+    // A reader that went away (`build | head`) stops the report, not the build: the
+    // exit status must still say whether a bundle was written.
+    let quiet = match emit(&args.common, &checked.outcome, started, out) {
+        Ok(_) => false,
+        Err(Failure::BrokenPipe(_)) => true,
+        Err(e) => return Err(e),
+    };
     if tally.fails(args.common.deny_warnings) {
-        writeln!(err, "error: the content has errors; no bundle was written")?;
+        let _ = writeln!(err, "error: the content has errors; no bundle was written");
         return Ok(ExitStatus::Failure);
     }
     let built = publisher.finish(&checked.index.retired())?;
@@ -298,12 +424,14 @@ fn run_build(
     // As in `check`: the process ends next.
     std::mem::forget(checked);
     // In machine formats stdout is the report alone; what was written goes to stderr.
-    let note: &mut dyn Write =
-        if args.common.format == Format::Human && args.common.output.is_none() {
-            out
-        } else {
-            err
-        };
+    let mut nowhere = io::sink();
+    let note: &mut dyn Write = if quiet {
+        &mut nowhere
+    } else if args.common.format == Format::Human && args.common.output.is_none() {
+        out
+    } else {
+        err
+    };
     match built {
         Built::Written {
             version,
@@ -312,7 +440,7 @@ fn run_build(
         } => writeln!(
             note,
             "wrote bundle {version} to {} ({} added, {} changed, {} retired)",
-            path.display(),
+            report::escape_path(&path),
             changelog.added.len(),
             changelog.changed.len(),
             changelog.retired.len()
@@ -388,13 +516,13 @@ fn sign_off(
             writeln!(
                 err,
                 "error: {}: cannot sign off: the file or its front matter cannot be read; run `healthpress check` on it",
-                article.name()
+                report::escape_name(article.name())
             )?;
             status = ExitStatus::Failure;
             continue;
         };
         if article.str(crate::signoff::FIELD) == Some(hash.as_str()) {
-            writeln!(out, "unchanged  {}", article.name())?;
+            writeln!(out, "unchanged  {}", report::escape_name(article.name()))?;
             continue;
         }
         let text =
@@ -406,31 +534,203 @@ fn sign_off(
         };
         crate::signoff::write_atomically(&path, &text)
             .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
-        writeln!(out, "signed off {}  {}", article.name(), &hash[..19])?;
+        writeln!(
+            out,
+            "signed off {}  {}",
+            report::escape_name(article.name()),
+            &hash[..19]
+        )?;
     }
     Ok(status)
 }
 
-fn print_rules(out: &mut dyn Write) -> io::Result<()> {
+/// The rule table: name, default severity, and (in a content repository) the severity
+/// its healthpress.toml gives the rule, then scope and summary.
+fn print_rules(out: &mut dyn Write, config: Option<&Config>) -> io::Result<()> {
     let width = rules::all()
         .iter()
         .map(|r| r.meta.name.len())
         .max()
         .unwrap_or(0);
+    match config {
+        Some(c) => writeln!(
+            out,
+            "{:width$}  {:7}  {:9}  {:7}  SUMMARY ([safety]: cannot be silenced in an article)\n\
+             {:width$}  {:7}  {:9}",
+            "RULE",
+            "DEFAULT",
+            "THIS REPO",
+            "SCOPE",
+            "",
+            "",
+            format!("(from {})", report::escape_path(&c.path)).as_str(),
+        )?,
+        None => writeln!(
+            out,
+            "{:width$}  {:7}  {:7}  SUMMARY ([safety]: cannot be silenced in an article)",
+            "RULE", "DEFAULT", "SCOPE",
+        )?,
+    }
     for r in rules::all() {
         let m = &r.meta;
+        let effective = config.map(|c| match c.severity(m.name) {
+            Some(s) if s == m.severity => s.as_str().to_string(),
+            Some(s) => format!("{}*", s.as_str()),
+            None => "off*".to_string(),
+        });
+        match effective {
+            Some(e) => write!(
+                out,
+                "{:width$}  {:7}  {:9}  ",
+                m.name,
+                m.severity.as_str(),
+                e
+            )?,
+            None => write!(out, "{:width$}  {:7}  ", m.name, m.severity.as_str())?,
+        }
         writeln!(
             out,
-            "{:width$}  {:7}  {:7}  {}{}",
-            m.name,
-            m.severity.as_str(),
+            "{:7}  {}{}",
             m.scope.as_str(),
             m.summary,
             if m.safety { " [safety]" } else { "" },
         )?;
     }
+    if config.is_some() {
+        writeln!(out, "\n* changed by this repository's healthpress.toml")?;
+    }
     Ok(())
 }
+
+/// The man page: clap's page of the command, then a section for each subcommand with
+/// its arguments and options, the exit status and the configuration file.
+fn man_page() -> io::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let mut page = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    man.render_subcommands_section(&mut page)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        writeln!(
+            page,
+            ".SH \"HEALTHPRESS {}\"",
+            roff(&sub.get_name().to_uppercase())
+        )?;
+        let mut usage = format!("healthpress {}", sub.get_name());
+        for a in sub.get_positionals() {
+            let name = a
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+            usage.push_str(&format!(" {name}"));
+            if matches!(a.get_num_args(), Some(n) if n.max_values() > 1) {
+                usage.push_str("...");
+            }
+        }
+        if sub.get_opts().next().is_some() || sub.get_arguments().any(|a| !a.is_positional()) {
+            usage.push_str(" [OPTIONS]");
+        }
+        writeln!(page, ".PP\n\\fB{}\\fR", roff(&usage))?;
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            writeln!(page, ".PP\n{}", roff(&about.to_string()))?;
+        }
+        for a in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let mut head = match (a.get_long(), a.get_short()) {
+                (Some(l), _) => format!("--{l}"),
+                (None, Some(c)) => format!("-{c}"),
+                (None, None) => a
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| a.get_id().to_string().to_uppercase()),
+            };
+            if !a.is_positional() && a.get_action().takes_values() {
+                let value = a
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+                head.push_str(&format!(" {value}"));
+            }
+            writeln!(page, ".TP\n\\fB{}\\fR", roff(&head))?;
+            let mut help = a
+                .get_long_help()
+                .or(a.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() {
+                help.push_str(&format!(" One of: {}.", values.join(", ")));
+            }
+            writeln!(page, "{}", roff(help.trim()))?;
+        }
+    }
+    page.extend_from_slice(MAN_TAIL.as_bytes());
+    man.render_version_section(&mut page)?;
+    Ok(page)
+}
+
+/// Text for roff: a backslash doubled, a leading `.` or `'` made literal, `-` a minus.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    escaped
+        .lines()
+        .map(|l| {
+            if l.starts_with(['.', '\'']) {
+                format!("\\&{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const MAN_TAIL: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+No errors (warnings do not fail a run unless \fB\-\-deny\-warnings\fR is given).
+.TP
+\fB1\fR
+The content has errors (or warnings, with \fB\-\-deny\-warnings\fR); \fBbuild\fR writes no bundle.
+.TP
+\fB2\fR
+The command could not run: bad arguments, a missing or broken configuration file, or an
+error reading or writing files.
+.SH FILES
+.TP
+\fBhealthpress.toml\fR
+The configuration, found by walking up from the current folder as cargo finds
+\fBCargo.toml\fR, or named with \fB\-\-config\fR \fIFILE\fR. Its keys:
+\fBcontent\fR (the folder of articles, default \fBcontent\fR),
+\fBlocale\fR (default \fBen\-GB\fR),
+\fBmax_file_bytes\fR (larger files are refused; default 4 MiB),
+\fB[topics]\fR (the taxonomy, \fIid\fR = "\fILabel\fR"; required),
+\fBpolicy.clinicians\fR, \fBpolicy.review_window_days\fR,
+\fBpolicy.max_review_interval_months\fR, \fBpolicy.readability_max_grade\fR,
+\fBpolicy.require_sign_off\fR, \fBpolicy.absolute_claims\fR,
+\fBpolicy.emergency_numbers\fR, \fB[[policy.require]]\fR (\fBaudiences\fR,
+\fBtopics\fR, \fBdisclaimers\fR, \fBcallouts\fR),
+\fB[rules]\fR (\fIrule\-name\fR = "error", "warning" or "off"),
+\fBbundle.out\fR (where \fBbuild\fR writes, default \fBdist\fR) and
+\fBbundle.templates\fR (a folder of template overrides, which must exist).
+A mistake in it is reported at its line, with exit status 2.
+.TP
+\fIcontent\fR\fB/**/*.md\fR
+The articles: Markdown with YAML front matter. Files with another Markdown extension
+(\fB.markdown\fR, \fB.mdown\fR, \fB.mkd\fR, \fB.MD\fR and the like) are reported, not read.
+"#;
 
 fn explain(name: &str, out: &mut dyn Write) -> Result<ExitStatus, Failure> {
     let Some(rule) = rules::find(name) else {

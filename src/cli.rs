@@ -20,6 +20,10 @@ use crate::report::Format;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Use this configuration file instead of the healthpress.toml found by walking up
+    /// from the current folder; paths in it are relative to its folder.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,8 +120,18 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Use this version instead of the next one; it must be greater than the last.
-    #[arg(long, value_name = "X.Y.Z")]
+    #[arg(long, value_name = "X.Y.Z", value_parser = bundle_version)]
     pub bundle_version: Option<semver::Version>,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `--bundle-version`: three numbers, as semantic versioning writes them.
+fn bundle_version(s: &str) -> Result<semver::Version, String> {
+    semver::Version::parse(s).map_err(|_| {
+        format!(
+            "expected a version of the form X.Y.Z, three whole numbers such as `1.0.0` or \
+             `2.3.1`, not `{s}`"
+        )
+    })
 }

@@ -24,8 +24,10 @@ pub const CALLOUT_KINDS: &[&str] = &[
     "CAUTION",
 ];
 
+/// A mistake in the configuration, at its line; `line` is 0 when it has none (the file
+/// is missing or unreadable), and then no line is shown.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{}{message}", place(file, *line))]
 pub struct ConfigError {
     pub file: String,
     pub line: usize,
@@ -260,13 +262,21 @@ impl Config {
                 return Ok(candidate);
             }
         }
+        let looked: Vec<String> = start.ancestors().map(crate::report::escape_path).collect();
         Err(ConfigError {
-            file: FILE_NAME.into(),
+            file: String::new(),
             line: 0,
             message: format!(
-                "no {FILE_NAME} in {} or any folder above it; run healthpress inside a content \
-                 repository",
-                start.display()
+                "no {FILE_NAME} found: looked in {}; run healthpress inside a content repository (the \
+                 folder that holds {FILE_NAME}, or below it), or name the file with \
+                 `--config FILE`",
+                match looked.as_slice() {
+                    [only] => only.clone(),
+                    [first @ .., last] if first.len() <= 5 =>
+                        format!("{} and {last}", first.join(", ")),
+                    [first, .., last] => format!("{first}, every folder above it, and {last}"),
+                    [] => String::from("the current folder"),
+                }
             ),
         })
     }
@@ -290,7 +300,7 @@ impl Config {
             ConfigError {
                 file: file.clone(),
                 line,
-                message: e.message().to_string(),
+                message: plain_type_error(e.message(), text, e.span()),
             }
         })?;
         let err = |needle: &str, message: String| ConfigError {
@@ -381,12 +391,71 @@ impl Config {
             });
         }
 
+        // Numbers that parse but cannot mean anything: every file refused, every review
+        // interval too long, a limit no text can meet (or NaN, which every comparison fails).
+        let p = (
+            raw.policy.max_review_interval_months,
+            raw.policy.review_window_days,
+            raw.policy.readability_max_grade,
+        );
+        if raw.max_file_bytes == 0 {
+            return Err(err(
+                "max_file_bytes",
+                "`max_file_bytes` must be more than 0: every file would be refused".into(),
+            ));
+        }
+        if !(1..=1200).contains(&p.0) {
+            return Err(err(
+                "max_review_interval_months",
+                format!(
+                    "`policy.max_review_interval_months` must be a whole number of months from 1 \
+                     to 1200, not {}",
+                    p.0
+                ),
+            ));
+        }
+        if p.1 > 3660 {
+            return Err(err(
+                "review_window_days",
+                format!(
+                    "`policy.review_window_days` must be a whole number of days from 0 to 3660 \
+                     (ten years), not {}",
+                    p.1
+                ),
+            ));
+        }
+        if !(p.2.is_finite() && p.2 > 0.0 && p.2 <= 30.0) {
+            return Err(err(
+                "readability_max_grade",
+                format!(
+                    "`policy.readability_max_grade` must be a school grade above 0 and at most \
+                     30, such as 9 or 8.5, not {}",
+                    p.2
+                ),
+            ));
+        }
+
         let mut emergency_numbers = default_emergency_numbers();
         emergency_numbers.extend(raw.policy.emergency_numbers);
 
         // An empty root (the config is in the current folder) keeps paths short:
         // `content/x.md`, `dist/1.0.0`.
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // A folder of template overrides that is not there would silently give the
+        // built-in pages.
+        if let Some(t) = &raw.bundle.templates
+            && !root.join(t).is_dir()
+        {
+            return Err(err(
+                "templates",
+                format!(
+                    "`bundle.templates` names the folder `{}`, which does not exist (relative to \
+                     the folder of {FILE_NAME}); create it or remove the key to use the built-in \
+                     templates",
+                    crate::report::escape_name(t)
+                ),
+            ));
+        }
         Ok(Config {
             content_dir: root.join(&raw.content),
             bundle_out: root.join(raw.bundle.out.as_deref().unwrap_or("dist")),
@@ -492,6 +561,87 @@ fn is_id(s: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// `file:line: `, `file: ` or nothing, before a config error's message.
+fn place(file: &str, line: usize) -> String {
+    match (file.is_empty(), line) {
+        (true, _) => String::new(),
+        (false, 0) => format!("{file}: "),
+        (false, line) => format!("{file}:{line}: "),
+    }
+}
+
+/// A TOML or type error of the raw options in plain words: which key, what kind of
+/// value it takes, and what was found (serde says `invalid type: string "x", expected
+/// f64`).
+fn plain_type_error(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let (found, expected) = if let Some(rest) = message.strip_prefix("invalid type: ") {
+        match rest.split_once(", expected ") {
+            Some((f, e)) => (f, e),
+            None => return message.to_string(),
+        }
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        match rest.split_once(", expected ") {
+            Some((f, e)) => (f, e),
+            None => return message.to_string(),
+        }
+    } else {
+        return message.to_string();
+    };
+    let expected = match expected.trim() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more (such as 60)".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+        "f32" | "f64" => "a number (such as 9 or 8.5)".into(),
+        "a boolean" => "true or false".into(),
+        "a string" => "text in double quotes".into(),
+        "a sequence" => "a list in brackets, such as [\"a\", \"b\"]".into(),
+        e if e.starts_with("struct ") || e == "a map" => "a table of keys".into(),
+        e => e.to_string(),
+    };
+    let found = if let Some(s) = found.strip_prefix("string ") {
+        format!("the text {s}")
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+        .or_else(|| found.strip_prefix("boolean "))
+    {
+        n.trim_matches('`').to_string()
+    } else if found == "sequence" {
+        "a list".into()
+    } else if found == "map" {
+        "a table".into()
+    } else {
+        found.to_string()
+    };
+    match span.and_then(|s| key_at(text, s.start)) {
+        Some(key) => format!("`{key}` must be {expected}, not {found}"),
+        None => format!("expected {expected}, not {found}"),
+    }
+}
+
+/// The dotted name of the key whose value starts at `at`: its table header and the
+/// name left of `=` on its line.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = line.split('\n').next().unwrap_or(line);
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
 }
 
 /// The 1-based line of the first place `needle` appears as a key or a quoted value.
@@ -641,6 +791,91 @@ mod tests {
         let text = format!("{MINIMAL}\n[[policy.require]]\ntopics = [\"pregnant\"]\n");
         let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
         assert!(e.message.contains("pregnant"));
+    }
+
+    // A value of the wrong kind names its key and the kind in plain words.
+    #[test]
+    fn type_errors_in_plain_words() {
+        for (line, key, kind) in [
+            (
+                "[policy]\nreview_window_days = \"sixty\"\n",
+                "policy.review_window_days",
+                "whole number",
+            ),
+            (
+                "[policy]\nreadability_max_grade = \"hard\"\n",
+                "policy.readability_max_grade",
+                "a number",
+            ),
+            (
+                "[policy]\nrequire_sign_off = \"yes\"\n",
+                "policy.require_sign_off",
+                "true or false",
+            ),
+            (
+                "[policy]\nreview_window_days = -5\n",
+                "policy.review_window_days",
+                "whole number, 0 or more",
+            ),
+            (
+                "[policy]\nclinicians = \"GP\"\n",
+                "policy.clinicians",
+                "a list",
+            ),
+            ("max_file_bytes = 1.5\n", "max_file_bytes", "whole number"),
+        ] {
+            let text = format!("{line}{MINIMAL}");
+            let text = if line.starts_with('[') {
+                format!("{MINIMAL}{line}")
+            } else {
+                text
+            };
+            let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+            assert!(
+                e.message.contains(&format!("`{key}` must be")),
+                "{}",
+                e.message
+            );
+            assert!(e.message.contains(kind), "{}", e.message);
+            assert!(
+                !e.message.contains("f64") && !e.message.contains("u32"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    // Numbers that parse but cannot mean anything are refused, each at its line.
+    #[test]
+    fn impossible_numbers_are_refused() {
+        for line in [
+            "[policy]\nreadability_max_grade = nan\n",
+            "[policy]\nreadability_max_grade = inf\n",
+            "[policy]\nreadability_max_grade = -3.0\n",
+            "[policy]\nreadability_max_grade = 0\n",
+            "[policy]\nmax_review_interval_months = 0\n",
+            "[policy]\nreview_window_days = 4000000000\n",
+        ] {
+            let text = format!("{MINIMAL}{line}");
+            let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+            assert_eq!(e.line, 4, "{line}: {}", e.message);
+        }
+        let text = format!("max_file_bytes = 0\n{MINIMAL}");
+        assert_eq!(
+            Config::parse(Path::new("healthpress.toml"), &text)
+                .unwrap_err()
+                .line,
+            1
+        );
+    }
+
+    // A templates folder that does not exist is an error, not the built-in pages.
+    #[test]
+    fn missing_templates_folder() {
+        let text = format!("{MINIMAL}[bundle]\ntemplates = \"no-such-folder\"\n");
+        let e = Config::parse(Path::new("/nonexistent/healthpress.toml"), &text).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("does not exist"), "{}", e.message);
     }
 
     // An unknown key is a TOML error with its line.

@@ -28,13 +28,32 @@ pub fn new_article(
     for t in topics {
         if !config.topics.contains_key(t) {
             return Err(RunError::Usage(format!(
-                "topic `{t}` is not in the taxonomy{}",
-                suggest(t, config.topics.keys().map(String::as_str))
+                "topic `{t}` is not in the taxonomy of {}{}; the topics are: {}",
+                crate::report::escape_path(&config.path),
+                suggest(t, config.topics.keys().map(String::as_str)),
+                config
+                    .topics
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     }
     let audience = Audience::parse(audience)
         .ok_or_else(|| RunError::Usage(format!("unknown audience `{audience}`")))?;
+    // An id is unique across the corpus and never reused, whatever folder holds it.
+    let loader = crate::content::Loader::new(config);
+    if let Ok(files) = loader.discover() {
+        let corpus = loader.load(files, None);
+        if let Some(a) = corpus.articles.iter().find(|a| a.id() == Some(id)) {
+            return Err(RunError::Usage(format!(
+                "an article with the id `{id}` already exists: {}; choose another id (ids \
+                 are never reused, even after an article is retired)",
+                crate::report::escape_name(a.name())
+            )));
+        }
+    }
     let path = config.content_dir.join(&topics[0]).join(format!("{id}.md"));
     if path.exists() {
         return Err(RunError::Usage(format!(

@@ -359,6 +359,267 @@ fn corpus_findings_quote_their_lines() {
     }
 }
 
+/// Run the binary in `dir` with stdout a pipe whose reader is already gone, or
+/// `/dev/full`; return its exit code and stderr.
+fn run_into(dir: &std::path::Path, args: &[&str], stdout: std::process::Stdio) -> (i32, String) {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("healthpress"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(stdout)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer.into()
+}
+
+fn dev_full() -> std::process::Stdio {
+    std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+        .into()
+}
+
+// Every output path under a closed pipe ends quietly (exit 0, or the content's
+// verdict), and under a full disk is exit 2 with a message: never a panic.
+#[test]
+fn write_errors_on_every_output() {
+    let p = repo_project();
+    let commands: &[&[&str]] = &[
+        &["check", "--today", "2026-11-25"],
+        &["check", "--today", "2026-11-25", "--format", "json"],
+        &["check", "--today", "2026-11-25", "--format", "sarif"],
+        &["check", "--today", "2026-11-25", "--format", "junit"],
+        &["schema", "front-matter"],
+        &["rules"],
+        &["explain", "missing-consult-note"],
+        &["man"],
+        &["completions", "bash"],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["completions", "powershell"],
+        &["completions", "elvish"],
+        &["--help"],
+    ];
+    for args in commands {
+        let (code, err) = run_into(p.path(), args, closed_pipe());
+        assert_eq!(code, 0, "{args:?} into a closed pipe: {err}");
+        assert!(err.is_empty(), "{args:?} into a closed pipe: {err}");
+        if args[0] == "--help" {
+            continue;
+        }
+        let (code, err) = run_into(p.path(), args, dev_full());
+        assert_eq!(code, 2, "{args:?} > /dev/full: {err}");
+        assert!(err.contains("No space left"), "{args:?} > /dev/full: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // A report file on a full disk: exit 2, and /dev/full is written, never replaced.
+    let (code, err) = run_into(
+        p.path(),
+        &[
+            "check",
+            "--today",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--output",
+            "/dev/full",
+        ],
+        std::process::Stdio::null(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device_like()
+    );
+}
+
+trait CharDevice {
+    fn is_char_device_like(&self) -> bool;
+}
+impl CharDevice for std::fs::FileType {
+    fn is_char_device_like(&self) -> bool {
+        use std::os::unix::fs::FileTypeExt;
+        self.is_char_device()
+    }
+}
+
+// A broken pipe after content errors keeps the verdict: exit 1, quietly.
+#[test]
+fn broken_pipe_keeps_the_verdict() {
+    let p = repo_project();
+    edit(&p.path().join(POSTURE), "audience: patient", "audience: x");
+    let (code, err) = run_into(p.path(), &["check", "--today", "2026-11-25"], closed_pipe());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.is_empty(), "{err}");
+}
+
+// Outside a content repository: where it looked and `--config FILE`, no `:0`; and
+// `--config` works from anywhere.
+#[test]
+fn outside_a_repository() {
+    let empty = tempfile::tempdir().unwrap();
+    healthpress(empty.path())
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("healthpress.toml:0").not())
+        .stderr(predicate::str::contains("looked in"))
+        .stderr(predicate::str::contains("--config FILE"));
+    let p = repo_project();
+    let config = p.path().join("healthpress.toml");
+    healthpress(empty.path())
+        .args(["check", "--today", "2026-11-25", "--config"])
+        .arg(&config)
+        .assert()
+        .code(0);
+    healthpress(empty.path())
+        .args(["rules", "--config", "nope.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.toml"));
+}
+
+// An unclosed bracket in the front matter is reported at the line that opened it.
+#[test]
+fn unclosed_bracket_at_its_line() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().position(|l| l.starts_with("title:")).unwrap() + 1;
+    edit(&file, "title: ", "title: [unclosed ");
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", "--format", "json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("\"line\": {line}")))
+        .stdout(predicate::str::contains("bracket `[` opened here"));
+}
+
+// Files with another Markdown extension are reported, not skipped in silence.
+#[test]
+fn other_markdown_extensions_are_reported() {
+    let p = repo_project();
+    for name in ["a.markdown", "b.mdown", "c.mkd", "d.MD"] {
+        std::fs::copy(
+            p.path().join(POSTURE),
+            p.path().join("content/pregnancy").join(name),
+        )
+        .unwrap();
+    }
+    let out = stdout_of(
+        p.path(),
+        &["check", "--today", "2026-11-25", "--format", "json"],
+        1,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unreadable-file")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 4, "{found:?}");
+}
+
+// `new` lists the topics when one is unknown, and refuses an id that exists in any
+// folder; `--bundle-version` names the form it expects.
+#[test]
+fn newcomer_messages() {
+    let p = repo_project();
+    healthpress(p.path())
+        .args(["new", "x-y", "--topic", "neck", "--audience", "patient"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the topics are: child-health, exercise",
+        ));
+    healthpress(p.path())
+        .args(["new", "posture-in-pregnancy", "--topic", "exercise"])
+        .args(["--audience", "patient"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    healthpress(p.path())
+        .args(["build", "--bundle-version", "1.0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("X.Y.Z"));
+    // The rules table has a header and this repository's severities beside the defaults.
+    edit(
+        &p.path().join("healthpress.toml"),
+        "[rules]\n",
+        "[rules]\nabsolute-claim = \"error\"\n",
+    );
+    let out = String::from_utf8(stdout_of(p.path(), &["rules"], 0)).unwrap();
+    assert!(out.starts_with("RULE"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("absolute-claim") && l.contains("warning  error*")),
+        "{out}"
+    );
+    // The man page has every subcommand, the exit status and the config file.
+    let man = String::from_utf8(stdout_of(p.path(), &["man"], 0)).unwrap();
+    for section in [
+        "HEALTHPRESS CHECK",
+        "HEALTHPRESS NEW",
+        "EXIT STATUS",
+        "FILES",
+    ] {
+        assert!(man.contains(section), "{section}");
+    }
+}
+
+// `build` removes only the temporary folders it made (marked as its own), and
+// `preview` writes into a new private folder, never through a planted path.
+#[test]
+fn build_and_preview_touch_only_their_own() {
+    let p = repo_project();
+    let precious = p.path().join("dist/.tmp-precious");
+    std::fs::create_dir_all(&precious).unwrap();
+    std::fs::write(precious.join("keep.txt"), "mine").unwrap();
+    healthpress(p.path())
+        .args(["build", "--today", "2026-11-25"])
+        .assert()
+        .code(0);
+    assert!(precious.join("keep.txt").exists());
+    let entries: Vec<String> = std::fs::read_dir(p.path().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e.starts_with(".tmp-") && e != ".tmp-precious"),
+        "{entries:?}"
+    );
+    assert!(!p.path().join("dist/1.0.0/.healthpress-build").exists());
+    let out = stdout_of(p.path(), &["preview", POSTURE], 0);
+    let page = std::path::PathBuf::from(String::from_utf8(out).unwrap().trim());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(page.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
+    let again = stdout_of(p.path(), &["preview", POSTURE], 0);
+    assert_ne!(
+        String::from_utf8(again).unwrap().trim(),
+        page.to_str().unwrap()
+    );
+}
+
 // Root causes first: an article whose own front matter has an error (a status typo,
 // YAML that does not parse) is reported once, saying how many links point at it; the
 // links in other files are not reported one by one. A link to an id no file has is.

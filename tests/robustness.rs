@@ -419,6 +419,8 @@ fn nothing_is_lost() {
     // What a kill leaves: a half-written temporary folder (the rename never happened).
     std::fs::create_dir_all(root.join("dist/.tmp-1.0.1-12345/articles")).unwrap();
     std::fs::write(root.join("dist/.tmp-1.0.1-12345/articles/half.json"), "{").unwrap();
+    // A build marks its own temporary folder; only marked ones are removed.
+    std::fs::write(root.join("dist/.tmp-1.0.1-12345/.healthpress-build"), "").unwrap();
     // While another build holds the lock, a second one is refused with a clear message.
     let lock = std::fs::File::options()
         .write(true)

@@ -51,6 +51,9 @@ pub enum Unreadable {
         line: usize,
         offset: usize,
     },
+    /// A Markdown file whose extension is not `.md` (`.markdown`, `.MD`, ...): found and
+    /// reported, so that an article saved under another name is not silently left out.
+    OtherExtension(String),
 }
 
 /// What went wrong with the front matter before the schema could look at it.
@@ -354,6 +357,16 @@ impl<'c> Loader<'c> {
     /// Read and parse one file. Never fails: problems become part of the article.
     pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
         let name = self.name_of(&path);
+        if !is_markdown(&path) {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let file = SourceFile::new(path, name, String::new());
+            let mut article = Article::empty(Arc::new(file), kind);
+            article.unreadable = Some(Unreadable::OtherExtension(ext));
+            return article;
+        }
         match read_text(&path, self.config.max_file_bytes) {
             Ok(text) => match self.index(&path, &name, &text, kind) {
                 Some(article) => article,
@@ -478,7 +491,7 @@ pub fn discover(config: &Config) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
             };
             Box::new(move |entry| {
                 if let Ok(entry) = entry
-                    && is_markdown(entry.path())
+                    && is_markdown_like(entry.path())
                     && entry.file_type().is_some_and(|t| !t.is_dir())
                 {
                     batch.mine.push((entry.into_path(), FileKind::Article));
@@ -492,7 +505,7 @@ pub fn discover(config: &Config) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
         for entry in std::fs::read_dir(&disclaimers)?.flatten() {
             let path = entry.path();
             let name = entry.file_name();
-            if is_markdown(&path) && !name.to_string_lossy().starts_with(['_', '.']) {
+            if is_markdown_like(&path) && !name.to_string_lossy().starts_with(['_', '.']) {
                 files.push((path, FileKind::Disclaimer));
             }
         }
@@ -646,6 +659,19 @@ fn open_no_follow(path: &Path) -> Result<std::fs::File, NoFollow> {
 
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
+}
+
+/// `.md`, or another extension editors and other tools give Markdown, in any case: all
+/// are found, and all but `.md` reported by `unreadable-file`.
+fn is_markdown_like(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy();
+        [
+            "md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext",
+        ]
+        .iter()
+        .any(|m| e.eq_ignore_ascii_case(m))
+    })
 }
 
 /// Read a file as UTF-8 text, within the size limit. On failure, say why and give back

@@ -155,6 +155,7 @@ pub fn load(file: &SourceFile, range: Range<usize>) -> Result<YamlDoc, YamlError
     let text = &file.text[range.clone()];
     let pos = Positions {
         file,
+        range: range.clone(),
         first_line: file.line_of(range.start),
         // saphyr counts characters; in ASCII text (nearly all front matter) they are
         // bytes, and a position is the YAML's start plus the marker's index.
@@ -454,6 +455,8 @@ fn node_count(value: &Value) -> usize {
 
 struct Positions<'a> {
     file: &'a SourceFile,
+    /// The YAML's region of the file.
+    range: Range<usize>,
     first_line: usize,
     /// Where the YAML starts, when it is all ASCII.
     ascii: Option<usize>,
@@ -479,8 +482,49 @@ impl Positions<'_> {
         start..end
     }
 
+    /// The parser's error in words a writer can act on, at the place to fix: the first
+    /// tab in an indentation, or the bracket or quote that was opened and never closed
+    /// (the parser only notices a line or more later), else where the parser stopped.
     fn scan_error(&self, e: &ScanError) -> YamlError {
-        self.error_at(self.offset_of(e.marker()), e.info())
+        let at = self.offset_of(e.marker());
+        let yaml = &self.file.text[self.range.clone()];
+        let upto = at.saturating_sub(self.range.start).min(yaml.len());
+        let parser_line = self.file.line_of(at);
+        if let Some(tab) = indentation_tab(yaml, upto) {
+            let start = self.range.start + tab;
+            let mut err = self.error_at(start, "");
+            err.message = "front matter is not valid YAML: tabs are not allowed in YAML \
+                           indentation"
+                .into();
+            err.help = "indent with spaces instead of tabs (two spaces a level is usual)".into();
+            return err;
+        }
+        if let Some((opener, offset)) = unclosed(yaml, upto) {
+            let start = self.range.start + offset;
+            let line = self.file.line_of(start);
+            let mut err = self.error_at(start, "");
+            let (what, close) = match opener {
+                '[' => ("bracket `[`", "`]`"),
+                '{' => ("brace `{`", "`}`"),
+                '"' => ("double quote `\"`", "another `\"`"),
+                _ => ("single quote `'`", "another `'`"),
+            };
+            err.message = if line == parser_line {
+                format!("front matter is not valid YAML: the {what} opened here is never closed")
+            } else {
+                format!(
+                    "front matter is not valid YAML: the {what} opened here, on line {line}, is \
+                     never closed (the parser gave up on line {parser_line}: {})",
+                    e.info()
+                )
+            };
+            err.help = format!(
+                "close it with {close} on the same line, or put the whole value in quotes if \
+                 the {what} is part of the text"
+            );
+            return err;
+        }
+        self.error_at(at, e.info())
     }
 
     /// An error from `start` to the end of its line.
@@ -510,6 +554,96 @@ impl Positions<'_> {
             help,
         }
     }
+}
+
+/// The offset of the first tab in the indentation of a line that starts at or before
+/// `upto` (YAML forbids tabs there; the parser's own message does not say so).
+fn indentation_tab(yaml: &str, upto: usize) -> Option<usize> {
+    let mut start = 0;
+    for line in yaml.split_inclusive('\n') {
+        if start > upto {
+            break;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(i) = line[..indent].find('\t')
+            && !line[indent..].trim().is_empty()
+        {
+            return Some(start + i);
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// The flow bracket or quote still open at `upto`, and its offset: a light scan of the
+/// YAML before it that knows where a value starts (after `key: `, `- `, or inside a
+/// flow collection), quoted text and comments. `title: [unclosed` gives `[`;
+/// `title: it's fine` gives nothing, since a quote inside plain text starts nothing.
+fn unclosed(yaml: &str, upto: usize) -> Option<(char, usize)> {
+    let bytes = yaml.as_bytes();
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut quote: Option<(char, usize)> = None;
+    // Whether the next non-space character starts a value (or a flow item).
+    let mut value_start = true;
+    let mut i = 0;
+    while i < bytes.len() && i <= upto {
+        let c = bytes[i];
+        if let Some((q, _)) = quote {
+            match (q, c) {
+                ('"', b'\\') => i += 1,
+                ('"', b'"') => {
+                    quote = None;
+                    value_start = false;
+                }
+                ('\'', b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                ('\'', b'\'') => {
+                    quote = None;
+                    value_start = false;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\n' => {
+                // A new line in block context starts a key or a list item; a plain
+                // scalar's text may go on, but what it holds opens nothing.
+                if stack.is_empty() {
+                    value_start = true;
+                }
+            }
+            b' ' | b'\t' | b'\r' => {}
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' if value_start => quote = Some((c as char, i)),
+            b'[' | b'{' if value_start => stack.push((c as char, i)),
+            b']' | b'}' if !stack.is_empty() => {
+                stack.pop();
+                value_start = false;
+            }
+            b',' if !stack.is_empty() => value_start = true,
+            b':' if matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b'\n' | b'\r') | None)
+                || (!stack.is_empty() && !matches!(bytes.get(i + 1), Some(b'/'))) =>
+            {
+                value_start = true
+            }
+            b'-' if value_start
+                && matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b'\n' | b'\r') | None) => {}
+            b'|' | b'>' if value_start && stack.is_empty() => {
+                // A block scalar: its lines are text; skip to the first line indented
+                // no deeper than the key's.
+                return None;
+            }
+            _ => value_start = false,
+        }
+        i += 1;
+    }
+    quote.or(stack.last().copied())
 }
 
 fn scalar(s: Scalar<'_>) -> Value {
@@ -571,6 +705,59 @@ mod tests {
         assert_eq!(v["a"], "yes");
         assert_eq!(v["b"], "2026-02-30");
         assert_eq!(v["c"], 3);
+    }
+
+    // An unclosed bracket or quote is reported where it was opened, of every kind, in
+    // a mapping value and in a list item; the parser's own line is named too.
+    #[test]
+    fn unclosed_brackets_and_quotes_point_at_the_opener() {
+        for (text, opener) in [
+            (
+                "id: a\ntitle: [unclosed\nsummary: x\naudience: patient\n",
+                "bracket",
+            ),
+            (
+                "id: a\ntitle: {unclosed\nsummary: x\naudience: patient\n",
+                "brace",
+            ),
+            (
+                "id: a\ntitle: \"unclosed\nsummary: x\naudience: \"patient\n",
+                "double quote",
+            ),
+            (
+                "id: a\ntitle: 'unclosed\nsummary: x\naudience: 'patient\n",
+                "single quote",
+            ),
+            (
+                "id: a\ntopics:\n  - [back\n  - b: c\nsummary: d\n",
+                "bracket",
+            ),
+        ] {
+            let (file, result) = load_text(text);
+            let Err(err) = result else {
+                // Some of these are valid YAML (a quoted scalar may span lines).
+                continue;
+            };
+            let line = file.line_of(err.range.start);
+            let expected = if text.contains("topics") { 3 } else { 2 };
+            assert_eq!(line, expected, "{text:?}: {}", err.message);
+            assert!(err.message.contains(opener), "{text:?}: {}", err.message);
+        }
+        // Quotes inside plain text open nothing: the parser's own place stands.
+        assert_eq!(unclosed("title: it's [fine]\nsummary: a \"b\n", 30), None);
+    }
+
+    // A tab in the indentation says so, at the tab.
+    #[test]
+    fn tab_indentation_is_named() {
+        let (file, result) = load_text("id: a\nreviewers:\n\t- name: X\n");
+        let err = result.unwrap_err();
+        assert_eq!(file.line_of(err.range.start), 3);
+        assert!(
+            err.message.contains("tabs are not allowed"),
+            "{}",
+            err.message
+        );
     }
 
     // A duplicate key is an error, not a silent last-one-wins.
@@ -704,6 +891,7 @@ mod reference {
         let text = &file.text[range.clone()];
         let pos = Positions {
             file,
+            range: range.clone(),
             first_line: file.line_of(range.start),
             ascii: None,
         };

@@ -156,7 +156,15 @@ impl<'c> Publisher<'c> {
                 out.display()
             )));
         }
-        let tmp = out.join(format!(".tmp-{}", std::process::id()));
+        // A fresh folder of our own (created exclusively, unpredictable name), marked as
+        // a build's, so that a later build removes it if this one is killed, and never
+        // anything else.
+        let tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempdir_in(out)
+            .map_err(|e| io(out, e))?
+            .keep();
+        std::fs::write(tmp.join(TMP_MARKER), b"").map_err(|e| io(&tmp, e))?;
         let articles = tmp.join("articles");
         std::fs::create_dir_all(&articles).map_err(|e| io(&articles, e))?;
         let mut previous_ids = HashMap::new();
@@ -561,6 +569,8 @@ impl<'c> Publisher<'c> {
                 dest.display()
             )));
         }
+        // The marker goes: it is not part of the bundle.
+        std::fs::remove_file(self.tmp.join(TMP_MARKER)).map_err(|e| io(&self.tmp, e))?;
         std::fs::rename(&self.tmp, &dest).map_err(|e| io(&dest, e))?;
         self.written_bundle = true;
         phase("manifest and rename", &mut since);
@@ -633,9 +643,23 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
     }
     let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
     let prepared = prepare(article, &article.body, &corpus.disclaimers, config, &pages)?;
-    let name = format!("healthpress-preview-{}.html", prepared.article.id);
-    let path = std::env::temp_dir().join(name);
-    std::fs::write(&path, prepared.page).map_err(|e| io(&path, e))?;
+    // A new private folder (0700, created exclusively, unpredictable name): a fixed
+    // name in the shared temporary folder could be a link someone else planted.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("healthpress-preview-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let dir = builder
+        .tempdir()
+        .map_err(|e| io(&std::env::temp_dir(), e))?
+        .keep();
+    let path = dir.join(format!("{}.html", prepared.article.id));
+    std::fs::File::create_new(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, prepared.page.as_bytes()))
+        .map_err(|e| io(&path, e))?;
     Ok(path)
 }
 
@@ -1151,13 +1175,21 @@ fn lock(out: &Path) -> Result<File, RunError> {
     }
 }
 
-/// Temporary folders left by a build that was killed. Only called under the lock.
+/// The file inside a build's temporary folder that marks it as one.
+const TMP_MARKER: &str = ".healthpress-build";
+
+/// Temporary folders left by a build that was killed: `.tmp-*` folders (not links)
+/// that hold the marker a build writes into its own. Any other entry, whatever its
+/// name, is someone else's and is left alone. Only called under the lock.
 fn clean_stale_temporaries(out: &Path) {
     let Ok(entries) = std::fs::read_dir(out) else {
         return;
     };
     for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with(".tmp-") {
+        let ours = e.file_name().to_string_lossy().starts_with(".tmp-")
+            && e.file_type().is_ok_and(|t| t.is_dir())
+            && std::fs::symlink_metadata(e.path().join(TMP_MARKER)).is_ok_and(|m| m.is_file());
+        if ours {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::diagnostic::Severity;
-use crate::report::Report;
+use crate::report::{Report, escape_name, escape_text};
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     // A weakened safety rule shows on the line of healthpress.toml that weakens it.
@@ -23,14 +23,17 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Control characters would reach the log as they are (the log shows terminal
+        // escapes): they are written as every report writes them.
         let message = match &d.help {
             Some(h) => format!("{}\nhelp: {h}", d.message),
             None => d.message.clone(),
         };
+        let message = escape_text(&message);
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&d.file),
+            property(&escape_name(&d.file)),
             d.span.line,
             d.span.column,
             d.span.end_line.max(d.span.line),

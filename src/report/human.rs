@@ -8,14 +8,20 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::diagnostic::{Diagnostic, Severity, Tally};
-use crate::report::Report;
+use crate::report::{Report, escape_name, escape_text};
 use crate::source::SourceFile;
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let renderer = Renderer::styled().decor_style(DecorStyle::Ascii);
     for d in report.diagnostics {
         let source = report.sources.get(&d.file);
-        let text = renderer.render(&[group(d, source.map(|s| &**s))]);
+        // A file name or a quoted value must not be able to retitle or clear the terminal.
+        let shown = Shown {
+            file: escape_name(&d.file),
+            message: escape_text(&d.message),
+            help: d.help.as_deref().map(escape_text),
+        };
+        let text = renderer.render(&[group(d, &shown, source.map(|s| &**s))]);
         writeln!(out, "{text}\n")?;
     }
     for w in report.weakened {
@@ -29,12 +35,19 @@ pub fn policy_note(w: &crate::diagnostic::WeakenedRule) -> String {
     format!("warning: {}", w.sentence())
 }
 
-fn group<'a>(d: &'a Diagnostic, source: Option<&'a SourceFile>) -> Group<'a> {
+/// What a diagnostic shows of text from outside, escaped.
+struct Shown<'a> {
+    file: std::borrow::Cow<'a, str>,
+    message: std::borrow::Cow<'a, str>,
+    help: Option<std::borrow::Cow<'a, str>>,
+}
+
+fn group<'a>(d: &'a Diagnostic, shown: &'a Shown<'a>, source: Option<&'a SourceFile>) -> Group<'a> {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.primary_title(d.message.as_str()).id(d.rule);
+    let title = level.primary_title(&*shown.message).id(d.rule);
     let mut group = match source {
         Some(file) if d.span.line >= 1 && d.span.line <= file.line_count() => {
             // Show only the lines of the span, so long files cost nothing extra.
@@ -53,18 +66,18 @@ fn group<'a>(d: &'a Diagnostic, source: Option<&'a SourceFile>) -> Group<'a> {
             title.element(
                 Snippet::source(text)
                     .line_start(d.span.line)
-                    .path(&*d.file)
+                    .path(&*shown.file)
                     .annotation(AnnotationKind::Primary.span(start..stop)),
             )
         }
         _ => title.element(
-            annotate_snippets::Origin::path(&*d.file)
+            annotate_snippets::Origin::path(&*shown.file)
                 .line(d.span.line)
                 .char_column(d.span.column),
         ),
     };
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+    if let Some(help) = &shown.help {
+        group = group.element(Level::HELP.message(&**help));
     }
     group
 }

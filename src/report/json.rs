@@ -36,6 +36,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         weakened_safety_rules: report.weakened,
     };
-    serde_json::to_writer_pretty(&mut *out, &output)?;
+    let json = serde_json::to_vec_pretty(&output)?;
+    crate::report::write_json(out, &json)?;
     writeln!(out)
 }

@@ -38,6 +38,78 @@ impl Report<'_> {
     }
 }
 
+/// A file name (or any text from outside) as a person's terminal and every report show
+/// it: control characters (C0, DEL, C1) and the bidirectional overrides that could
+/// reorder what is shown become `\u{1b}`, and a backslash becomes `\\`, so that a name
+/// can neither retitle nor clear the terminal, and the escaped form reads back to one
+/// name only. Borrowed, without a copy, when there is nothing to escape.
+pub fn escape_name(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || (c == '\\' && !cfg!(windows))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Free text from outside (a message quoting a front-matter value, a help line) for a
+/// terminal: as `escape_name`, but line breaks and tabs stay, and so does the backslash.
+pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| needs_escape(c) && c != '\\' && c != '\n' && c != '\t';
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Write serialised JSON with DEL and the C1 control characters as `\u007f`-style
+/// escapes. serde_json leaves them raw (JSON allows it), but the stream to a pipe strips
+/// control sequences, which would silently change a file name in the report. They can
+/// only occur inside strings, where the escape means the same character.
+pub fn write_json(out: &mut dyn Write, json: &[u8]) -> io::Result<()> {
+    let Ok(text) = std::str::from_utf8(json) else {
+        return out.write_all(json);
+    };
+    let mut last = 0;
+    for (i, c) in text.char_indices() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.write_all(&json[last..i])?;
+            write!(out, "\\u{:04x}", c as u32)?;
+            last = i + c.len_utf8();
+        }
+    }
+    out.write_all(&json[last..])
+}
+
+/// A path for people, escaped as `escape_name` does.
+pub fn escape_path(path: &std::path::Path) -> String {
+    escape_name(&path.to_string_lossy()).into_owned()
+}
+
 pub fn render(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => human::render(report, out),
@@ -45,5 +117,38 @@ pub fn render(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::R
         Format::Sarif => sarif::render(report, out),
         Format::Github => github::render(report, out),
         Format::Junit => junit::render(report, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // DEL and C1 become JSON escapes that read back to the same string.
+    #[test]
+    fn json_escapes_del_and_c1() {
+        let json = serde_json::to_vec(&"a\u{7f}b\u{9b}c é").unwrap();
+        let mut out = Vec::new();
+        write_json(&mut out, &json).unwrap();
+        assert_eq!(
+            String::from_utf8(out.clone()).unwrap(),
+            r#""a\u007fb\u009bc é""#
+        );
+        let back: String = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back, "a\u{7f}b\u{9b}c é");
+    }
+
+    // Control characters, bidi overrides and the backslash are escaped; the rest,
+    // accents included, is kept; a plain name is not copied.
+    #[test]
+    fn names_are_escaped_reversibly() {
+        assert_eq!(
+            escape_name("a\u{1b}]0;t\u{7}\r\n\u{7f}\u{9b}\u{202e}é\\b.md"),
+            "a\\u{1b}]0;t\\u{7}\\u{d}\\u{a}\\u{7f}\\u{9b}\\u{202e}é\\\\b.md"
+        );
+        assert!(matches!(
+            escape_name("content/back-pain.md"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -53,7 +53,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": &*d.file, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": uri(&d.file), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.span.line,
                             "startColumn": d.span.column,
@@ -88,8 +88,24 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             "properties": { "weakenedSafetyRules": report.weakened },
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    let json = serde_json::to_vec_pretty(&log)?;
+    crate::report::write_json(out, &json)?;
     writeln!(out)
+}
+
+/// A relative path as a URI reference (RFC 3986): each byte outside the unreserved
+/// characters and `/` is percent-encoded, so a space, `#`, `%` or a control character in
+/// a file name reads back to exactly that name.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// `missing-consult-note` -> `MissingConsultNote`.

@@ -14,7 +14,8 @@ pub static RULE: RuleDef = RuleDef {
         docs: Docs {
             what: "A `.md` file in the content folder that cannot be read: it is not UTF-8, \
                    holds binary data, is larger than `max_file_bytes`, is a symbolic link (never \
-                   followed), or the system refused to read it.",
+                   followed), or the system refused to read it; or a Markdown file named with \
+                   another extension (`.markdown`, `.mdown`, `.mkd`, `.MD`, ...), which is not read.",
             why: "Nothing in such a file can be checked or published, so a patient-facing \
                   article could silently go missing from the bundle.",
             bad: "a file saved as Windows-1252, where `é` is the single byte 0xE9",
@@ -58,6 +59,15 @@ impl Check for UnreadableFile {
                     "only Markdown articles belong in the content folder with a `.md` name"
                         .to_string(),
                 ),
+            ),
+            Unreadable::OtherExtension(ext) => sink.report(
+                0..0,
+                format!(
+                    "this Markdown file is named `.{}`, so it is not read: only `.md` files are \
+                     articles",
+                    crate::report::escape_name(ext)
+                ),
+                Some("rename it to end in `.md` (lower case) to check and publish it".to_string()),
             ),
             Unreadable::NotUtf8 { offset, .. } => {
                 let at = (*offset).min(file.text.len());
