@@ -366,6 +366,9 @@ fn format_change_rewrites_every_article() {
         std::fs::write(&file, serde_json::to_string_pretty(&article).unwrap()).unwrap();
     }
     std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    // Format-1 builds wrote no channel pointer (this one would name the manifest's old
+    // checksum, and the build would refuse the folder as tampered with).
+    std::fs::remove_file(root.join("dist/latest.json")).unwrap();
     edit(
         &root.join("content/pregnancy/posture-in-pregnancy.md"),
         "title: ",
@@ -540,7 +543,7 @@ fn errors_write_nothing() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [".healthpress.lock", "1.0.0"]);
+    assert_eq!(left, [".healthpress.lock", "1.0.0", "latest.json"]);
 }
 
 // With duplicate-id turned off, two published articles with one id still never make a
