@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::check::RunError;
 use crate::publish::channel::{self, LATEST};
 use crate::publish::model::*;
-use crate::publish::{sha256, sign};
+use crate::publish::{read_plain, sha256, sign};
 use crate::schema::schema_value;
 
 /// One thing wrong, at a path.
@@ -151,7 +151,7 @@ impl Verifier {
             self.version_folder(&folder, Some(v), problems);
         }
 
-        let Ok(bytes) = std::fs::read(&latest_path) else {
+        let Ok(bytes) = read_plain(&latest_path) else {
             problem(problems, &latest_path, "cannot be read");
             return;
         };
@@ -223,7 +223,7 @@ impl Verifier {
                 &latest_path,
                 format!("`manifest` is `{}`, not `{expected}`", latest.manifest),
             );
-        } else if let Ok(m) = std::fs::read(dir.join(&expected)) {
+        } else if let Ok(m) = read_plain(&dir.join(&expected)) {
             if sha256(&m) != latest.sha256 || m.len() as u64 != latest.bytes {
                 problem(
                     problems,
@@ -253,7 +253,7 @@ impl Verifier {
                 );
                 continue;
             }
-            match std::fs::read(&path) {
+            match read_plain(&path) {
                 Ok(b) if sha256(&b) == d.sha256 && b.len() as u64 == d.bytes => {}
                 Ok(_) => problem(
                     problems,
@@ -268,7 +268,7 @@ impl Verifier {
     /// Check one version folder; `version`: the version its folder name says.
     fn version_folder(&self, dir: &Path, version: Option<&Version>, problems: &mut Vec<Problem>) {
         let manifest_path = dir.join("manifest.json");
-        let bytes = match std::fs::read(&manifest_path) {
+        let bytes = match read_plain(&manifest_path) {
             Ok(b) => b,
             Err(e) => {
                 problem(problems, &manifest_path, format!("cannot be read: {e}"));
@@ -402,10 +402,14 @@ impl Verifier {
     fn file(&self, dir: &Path, rel: &str, l: &Listed) -> Vec<Problem> {
         let path = dir.join(rel);
         let mut out = Vec::new();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_plain(&path) {
             Ok(b) => b,
             Err(_) => {
-                problem(&mut out, &path, "listed in the manifest but missing");
+                problem(
+                    &mut out,
+                    &path,
+                    "listed in the manifest but missing (or not a plain file)",
+                );
                 return out;
             }
         };
@@ -460,10 +464,11 @@ impl Verifier {
         problems: &mut Vec<Problem>,
     ) {
         let sig_path = PathBuf::from(format!("{}.minisig", path.display()));
-        let Ok(sig) = std::fs::read_to_string(&sig_path) else {
+        let Ok(sig) = read_plain(&sig_path) else {
             problem(problems, &sig_path, "missing: the file is not signed");
             return;
         };
+        let sig = String::from_utf8_lossy(&sig);
         match sign::verify(key, bytes, &sig) {
             Ok(signed) if signed == comment => {}
             Ok(signed) => problem(

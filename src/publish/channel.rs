@@ -37,7 +37,7 @@ pub struct PreviousDeltas {
 pub fn read_previous_deltas(dir: &Path, version: &Version, listed: &[FileRef]) -> PreviousDeltas {
     let mut from = Vec::new();
     for r in listed {
-        let Ok(bytes) = std::fs::read(dir.join(&r.path)) else {
+        let Ok(bytes) = crate::publish::read_plain(&dir.join(&r.path)) else {
             continue;
         };
         if sha256(&bytes) != r.sha256 {

@@ -308,7 +308,7 @@ impl<'c> Publisher<'c> {
     ) -> Vec<ChangeKind> {
         let earlier: Option<serde_json::Value> = self.previous.as_ref().and_then(|_| {
             let path = self.previous_dir.join(&old.json.path);
-            serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+            serde_json::from_slice(&read_plain(&path).ok()?).ok()
         });
         let earlier = earlier.as_ref();
         let field = |name: &str| earlier.and_then(|e| e.get(name));
@@ -568,6 +568,19 @@ struct PreviousArticle {
     revision: u32,
     json: FileRef,
     html: FileRef,
+}
+
+/// Read a file that must be a plain file: a named pipe or a device would block or never
+/// end, and a symbolic link could point anywhere, so they are refused unread.
+pub(crate) fn read_plain(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a plain file",
+        ));
+    }
+    std::fs::read(path)
 }
 
 pub(crate) fn io(path: &Path, e: std::io::Error) -> RunError {
@@ -1108,7 +1121,7 @@ fn read_previous(
         return Ok((None, out.to_path_buf()));
     };
     let path = dir.join("manifest.json");
-    let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+    let bytes = read_plain(&path).map_err(|e| io(&path, e))?;
     if latest_path.is_file() {
         check_latest(&latest_path, source, &dir, &bytes)?;
     }
@@ -1197,7 +1210,7 @@ fn check_latest(
             latest_path.display()
         ))
     };
-    let text = std::fs::read(latest_path).map_err(|e| io(latest_path, e))?;
+    let text = read_plain(latest_path).map_err(|e| io(latest_path, e))?;
     let latest: Latest =
         serde_json::from_slice(&text).map_err(|e| refuse(format!("cannot be read ({e})")))?;
     if latest.format > FORMAT_VERSION {
