@@ -47,6 +47,9 @@ fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
+        // The machine's own git settings (commit signing, hooks) are not the CI's.
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "Editor")
         .env("GIT_AUTHOR_EMAIL", "editor@example.org")
         .env("GIT_COMMITTER_NAME", "Editor")
@@ -85,6 +88,8 @@ fn ci_run(template: &str, origin: &Path, work: &Path) -> String {
         let out = Command::new("bash")
             .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
             .current_dir(work)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("PATH", &path)
             .env("RUNNER_TEMP", &temp)
             .env("HEALTHPRESS_CHANNEL_BRANCH", "healthpress-bundles")

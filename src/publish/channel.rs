@@ -21,6 +21,10 @@ use crate::publish::{io, sha256, write_json};
 /// How many versions back a bundle carries deltas from.
 pub const MAX_DELTAS: usize = 10;
 
+/// A delta with more articles than this and than a quarter of the library is not
+/// written: the manifest serves as well.
+pub const MIN_LARGE_DELTA: usize = 64;
+
 /// The pointer's file name in the channel folder.
 pub const LATEST: &str = "latest.json";
 
@@ -102,6 +106,12 @@ pub fn write_deltas(
     }
     let mut refs = Vec::with_capacity(sources.len());
     for (from, ids) in sources {
+        // A delta that touches most of the library is no smaller than the manifest
+        // (after a format change, every article): apps that far behind take the
+        // manifest, and the build does not write, nor the next one read, a copy of it.
+        if ids.len() > MIN_LARGE_DELTA.max(articles.len() / 4) {
+            continue;
+        }
         let mut put = Vec::new();
         let mut delete = Vec::new();
         for id in ids {
