@@ -516,3 +516,42 @@ fn minisign_verifies_the_signatures() {
         assert!(!ok);
     }
 }
+
+// A named pipe where a bundle file should be never hangs verify or build: it is
+// reported (verify) or refused (build) without being read.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_never_hangs() {
+    let p = repo_project();
+    let root = p.path();
+    build(root, &[]).code(0);
+    let fifo = |path: &Path| {
+        std::fs::remove_file(path).unwrap();
+        assert!(Process::new("mkfifo").arg(path).status().unwrap().success());
+    };
+    fifo(&root.join("dist/1.0.0/articles/posture-in-pregnancy.json"));
+    healthpress(root)
+        .args(["verify", "dist"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "posture-in-pregnancy.json: listed in the manifest but missing (or not a plain file)",
+        ));
+    fifo(&root.join("dist/1.0.0/manifest.json"));
+    change_posture(root, "Stand tall", "Stand up tall");
+    healthpress(root)
+        .args([
+            "build",
+            "--today",
+            "2026-11-25",
+            "--out",
+            "fresh",
+            "--previous",
+            "dist",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a plain file"));
+}
