@@ -170,6 +170,9 @@ fn build(c: &mut Criterion) {
                 out: out.path().to_path_buf(),
                 bundle_version: None,
                 generated_at: "2026-11-25T00:00:00Z".into(),
+                previous: None,
+                signer: None,
+                expires: "2026-12-25T00:00:00Z".into(),
             };
             // As `healthpress build` does it: each article published as it is checked.
             let mut publisher = healthpress::publish::Publisher::start(&config, build).unwrap();

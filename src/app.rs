@@ -124,6 +124,24 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
             Ok(ExitStatus::Success)
         }
         Command::Explain { rule } => explain(&rule, out),
+        Command::Verify { dir, public_key } => {
+            let problems = crate::verify::verify(&dir, public_key.as_deref())?;
+            for p in &problems {
+                writeln!(out, "{p}")?;
+            }
+            Ok(if problems.is_empty() {
+                writeln!(out, "verified {}", dir.display())?;
+                ExitStatus::Success
+            } else {
+                writeln!(
+                    err,
+                    "error: {} problem(s) in {}",
+                    problems.len(),
+                    dir.display()
+                )?;
+                ExitStatus::Failure
+            })
+        }
         Command::SignOff { paths } => sign_off(&paths, out, err),
         Command::New {
             id,
@@ -390,10 +408,26 @@ fn run_build(
         render: true,
         progress: progress.clone().map(|p| p as Arc<dyn Progress>),
     };
+    let signer = match &args.sign_key {
+        Some(path) => Some(Arc::new(publish::sign::Signer::load(
+            path,
+            std::env::var(publish::sign::PASSWORD_VAR).ok(),
+        )?)),
+        None => None,
+    };
+    let generated_at = generated_at()?;
+    let expires = chrono::DateTime::parse_from_rfc3339(&generated_at)
+        .ok()
+        .and_then(|t| t.checked_add_signed(chrono::Duration::days(args.expires_in_days.into())))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .ok_or_else(|| RunError::Usage("--expires-in-days is out of range".into()))?;
     let build = BuildOptions {
         out: args.out.unwrap_or_else(|| config.bundle_out.clone()),
         bundle_version: args.bundle_version,
-        generated_at: generated_at()?,
+        generated_at,
+        previous: args.previous,
+        signer,
+        expires,
     };
     // Articles are written into a temporary folder while they are checked; it becomes
     // a bundle only if the whole check passes (dropping the publisher removes it).

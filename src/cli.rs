@@ -80,6 +80,18 @@ pub enum Command {
         /// The rule's name, such as `missing-consult-note`.
         rule: String,
     },
+    /// Check a channel folder (with latest.json) or a version folder as an app would
+    /// before serving it: pointer, checksums, sizes, unlisted files, schemas,
+    /// signatures, versions. Exit 0 when all holds, 1 with a line per problem, 2 when
+    /// it cannot run.
+    Verify {
+        /// The channel folder or version folder.
+        dir: PathBuf,
+        /// Check the signatures with this minisign public key (`minisign.pub`, or its
+        /// base64 line); without it, signatures are not checked.
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +134,19 @@ pub struct BuildArgs {
     /// Use this version instead of the next one; it must be greater than the last.
     #[arg(long, value_name = "X.Y.Z", value_parser = bundle_version)]
     pub bundle_version: Option<semver::Version>,
+    /// Read the previous bundle from this folder (a channel folder with latest.json, a
+    /// folder of versions, or one version folder), so that the series goes on when the
+    /// output folder is empty, as in CI.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Sign manifest.json and latest.json with this minisign secret key (an encrypted
+    /// key's password comes from HEALTHPRESS_SIGN_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+    /// How many days after the build latest.json says the channel goes stale.
+    #[arg(long, value_name = "DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub expires_in_days: u32,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod signoff;
 pub mod source;
 pub mod suppress;
+pub mod verify;
 mod watch;
 
 mod app;

@@ -17,7 +17,13 @@ use crate::content::model::{DisclaimerMatter, FrontMatter};
 use crate::content::yaml::YamlDoc;
 
 /// The schemas `healthpress schema` prints, by name.
-pub const NAMES: &[&str] = &["front-matter", "manifest", "published-article"];
+pub const NAMES: &[&str] = &[
+    "front-matter",
+    "manifest",
+    "published-article",
+    "latest",
+    "delta",
+];
 
 /// The schema of a type, draft 2020-12, as pretty JSON with a trailing newline.
 pub fn schema_json<T: JsonSchema>() -> String {
@@ -487,6 +493,8 @@ pub fn print(name: &str) -> String {
         "front-matter" => schema_json::<FrontMatter>(),
         "manifest" => schema_json::<crate::publish::model::Manifest>(),
         "published-article" => schema_json::<crate::publish::model::PublishedArticle>(),
+        "latest" => schema_json::<crate::publish::model::Latest>(),
+        "delta" => schema_json::<crate::publish::model::Delta>(),
         other => format!("{{\"error\": \"unknown schema {other}\"}}\n"),
     }
 }

@@ -366,6 +366,9 @@ fn format_change_rewrites_every_article() {
         std::fs::write(&file, serde_json::to_string_pretty(&article).unwrap()).unwrap();
     }
     std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    // Format-1 builds wrote no channel pointer (this one would name the manifest's old
+    // checksum, and the build would refuse the folder as tampered with).
+    std::fs::remove_file(root.join("dist/latest.json")).unwrap();
     edit(
         &root.join("content/pregnancy/posture-in-pregnancy.md"),
         "title: ",
@@ -540,7 +543,7 @@ fn errors_write_nothing() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [".healthpress.lock", "1.0.0"]);
+    assert_eq!(left, [".healthpress.lock", "1.0.0", "latest.json"]);
 }
 
 // With duplicate-id turned off, two published articles with one id still never make a
@@ -606,10 +609,13 @@ fn pages_are_safe_and_standalone() {
 }
 
 /// The bundle versions in `root/dist`, sorted.
+/// The version folders in `dist/` (not the channel's `latest.json` beside them).
 fn versions(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root.join("dist"))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with('.'))
         .collect();
     v.sort();

@@ -156,3 +156,54 @@ fn build_stays_within_3x_of_the_floor() {
     let ratio = ratio("build", hp, floor, clean);
     assert!(ratio <= 3.0, "build: {ratio:.2}x the floor (limit 3x)");
 }
+
+// `verify` reads and hashes every file of a bundle and validates its JSON: it must stay
+// within 1.5x of `sha256sum` over the same files, the least a checksum check can do.
+#[test]
+#[ignore = "needs python3 and release builds of healthpress and the floor (run by .ci/run)"]
+fn verify_stays_within_1_5x_of_sha256sum() {
+    let (bin, corpus) = (binary("HEALTHPRESS_RELEASE_BIN"), corpus());
+    let out = match Path::new("/dev/shm") {
+        d if d.is_dir() => tempfile::tempdir_in(d).unwrap(),
+        _ => tempfile::tempdir().unwrap(),
+    };
+    let built = Command::new(&bin)
+        .current_dir(corpus)
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .args(["build", "--today", "2026-11-25", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    let bundle = out.path().join("1.0.0");
+    let mut files = Vec::new();
+    let mut stack = vec![bundle.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    let hp = || {
+        let mut cmd = Command::new(&bin);
+        cmd.arg("verify").arg(&bundle);
+        cmd
+    };
+    let out = hp().output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let sums = || {
+        let mut cmd = Command::new("sha256sum");
+        cmd.args(&files).stdout(std::process::Stdio::null());
+        cmd
+    };
+    let ratio = ratio("verify", hp, sums, || {});
+    assert!(ratio <= 1.5, "verify: {ratio:.2}x sha256sum (limit 1.5x)");
+}

@@ -457,8 +457,8 @@ fn nothing_is_lost() {
     healthpress(root).args(["build"]).assert().code(2);
     let versions = std::fs::read_dir(root.join("dist")).unwrap().count();
     assert_eq!(
-        versions, 3,
-        "dist holds 1.0.0, 1.0.1 and the lock file only"
+        versions, 4,
+        "dist holds 1.0.0, 1.0.1, latest.json and the lock file only"
     );
 }
 

@@ -6,9 +6,11 @@
 //! or interrupted build never leaves a half bundle and never touches earlier versions.
 
 mod builtin;
+pub mod channel;
 mod json;
 pub mod model;
 pub mod page;
+pub mod sign;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
@@ -39,6 +41,13 @@ pub struct BuildOptions {
     pub bundle_version: Option<Version>,
     /// RFC 3339, from `SOURCE_DATE_EPOCH` or the clock (read at the edge).
     pub generated_at: String,
+    /// Read the previous bundle from this folder (a channel folder with `latest.json`,
+    /// a folder of versions, or one version folder) instead of `out`.
+    pub previous: Option<PathBuf>,
+    /// Sign `manifest.json` and `latest.json` with this key.
+    pub signer: Option<std::sync::Arc<sign::Signer>>,
+    /// RFC 3339: when `latest.json` says the channel goes stale.
+    pub expires: String,
 }
 
 #[derive(Debug)]
@@ -102,6 +111,8 @@ pub struct Publisher<'c> {
     pages: page::Pages,
     tmp: PathBuf,
     previous: Option<(Version, PreviousManifest)>,
+    /// The previous bundle's version folder.
+    previous_dir: PathBuf,
     /// Where each id stands in the previous manifest, made once at the start.
     previous_ids: HashMap<String, Previous>,
     written: Mutex<Vec<Written>>,
@@ -146,15 +157,25 @@ impl<'c> Publisher<'c> {
         let created_out = !out.exists();
         std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
         let lock = lock(out)?;
+        // A build refused here writes nothing: not even the folder it made for itself.
+        let refuse = |e: RunError| {
+            if created_out {
+                let _ = std::fs::remove_file(out.join(".healthpress.lock"));
+                let _ = std::fs::remove_dir(out);
+            }
+            e
+        };
         clean_stale_temporaries(out);
-        let previous = previous_bundle(out)?;
+        let (previous, previous_dir) =
+            read_previous(out, options.previous.as_deref()).map_err(refuse)?;
         if let (Some(forced), Some((last, _))) = (&options.bundle_version, &previous)
-            && forced <= last
+            && forced.cmp_precedence(last) != std::cmp::Ordering::Greater
         {
-            return Err(RunError::Usage(format!(
-                "--bundle-version {forced} is not greater than the last bundle, {last}, in {}",
-                out.display()
-            )));
+            return Err(refuse(RunError::Usage(format!(
+                "--bundle-version {forced} is not greater than the last bundle, {last}, in {} \
+                 (versions compare by semver precedence: build metadata does not count)",
+                previous_dir.display()
+            ))));
         }
         // A fresh folder of our own (created exclusively, unpredictable name), marked as
         // a build's, so that a later build removes it if this one is killed, and never
@@ -182,6 +203,7 @@ impl<'c> Publisher<'c> {
             pages,
             tmp,
             previous,
+            previous_dir,
             previous_ids,
             written: Mutex::new(Vec::new()),
             failures: Mutex::new(Vec::new()),
@@ -267,11 +289,18 @@ impl<'c> Publisher<'c> {
                     (json, None)
                 } else {
                     let what = self.what_changed(old, &p, format_changed);
-                    p.article.revision = old.revision + 1;
+                    let next = old.revision.checked_add(1).ok_or_else(|| {
+                        RunError::Usage(format!(
+                            "article `{id}` is at revision {} in the previous bundle, the \
+                             highest there is; its revision cannot rise",
+                            old.revision
+                        ))
+                    })?;
+                    p.article.revision = next;
                     let change = Changed {
                         id,
                         old_revision: old.revision,
-                        new_revision: old.revision + 1,
+                        new_revision: next,
                         what,
                     };
                     (article_json(&p), Some(Change::Changed(change)))
@@ -298,9 +327,9 @@ impl<'c> Publisher<'c> {
         p: &Prepared,
         format_changed: bool,
     ) -> Vec<ChangeKind> {
-        let earlier: Option<serde_json::Value> = self.previous.as_ref().and_then(|(v, _)| {
-            let path = self.options.out.join(v.to_string()).join(&old.json.path);
-            serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+        let earlier: Option<serde_json::Value> = self.previous.as_ref().and_then(|_| {
+            let path = self.previous_dir.join(&old.json.path);
+            serde_json::from_slice(&read_plain(&path).ok()?).ok()
         });
         let earlier = earlier.as_ref();
         let field = |name: &str| earlier.and_then(|e| e.get(name));
@@ -553,15 +582,34 @@ impl<'c> Publisher<'c> {
             || content_hash_of(&written, &plan.retired),
         );
         phase("index page and changelog", &mut since);
-        write_manifest(
+        let (index, changelog) = (index?, changelog?);
+        let mut articles_hash = articles_hash;
+        articles_hash.update(format!("index {}\n", index.sha256));
+        let content_hash = format!("sha256:{}", hex(&articles_hash.finalize()));
+        let deltas = self.write_deltas(&plan, &written, &content_hash, &index)?;
+        let files = BundleFiles {
+            index,
+            changelog,
+            deltas,
+        };
+        let manifest = write_manifest(
             self.config,
             &self.tmp,
             &plan,
             &written,
-            (index?, changelog?),
-            articles_hash,
+            files.clone(),
+            &content_hash,
             &self.options.generated_at,
         )?;
+        if let Some(signer) = &self.options.signer {
+            let path = self.tmp.join("manifest.json");
+            let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+            let comment =
+                channel::manifest_comment(&plan.version.to_string(), FORMAT_VERSION, &content_hash);
+            let sig = signer.sign(&bytes, &comment)?;
+            let sig_path = self.tmp.join("manifest.json.minisig");
+            std::fs::write(&sig_path, sig).map_err(|e| io(&sig_path, e))?;
+        }
         let dest = self.options.out.join(plan.version.to_string());
         if dest.exists() {
             return Err(RunError::Usage(format!(
@@ -573,12 +621,58 @@ impl<'c> Publisher<'c> {
         std::fs::remove_file(self.tmp.join(TMP_MARKER)).map_err(|e| io(&self.tmp, e))?;
         std::fs::rename(&self.tmp, &dest).map_err(|e| io(&dest, e))?;
         self.written_bundle = true;
+        // The pointer, last: an app that reads it finds the whole bundle in place.
+        channel::write_latest(
+            &self.options.out,
+            &plan.version,
+            &manifest,
+            &content_hash,
+            &files.deltas,
+            &self.options.generated_at,
+            &self.options.expires,
+            self.options.signer.as_deref(),
+        )?;
         phase("manifest and rename", &mut since);
         Ok(Built::Written {
             path: dest,
             version: plan.version,
             changelog: plan.changelog,
         })
+    }
+}
+
+impl Publisher<'_> {
+    /// The new bundle's deltas from the previous version and the ones before it.
+    fn write_deltas(
+        &self,
+        plan: &Plan,
+        written: &[Written],
+        content_hash: &str,
+        index: &FileRef,
+    ) -> Result<Vec<FileRef>, RunError> {
+        let Some((version, m)) = &self.previous else {
+            return Ok(Vec::new());
+        };
+        let previous = channel::read_previous_deltas(&self.previous_dir, version, &m.files.deltas);
+        let c = &plan.changelog;
+        let touched: BTreeSet<&str> = c
+            .added
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain(c.changed.iter().map(|a| a.id.as_str()))
+            .chain(c.retired.iter().map(|a| a.id.as_str()))
+            .collect();
+        let articles: Vec<&ManifestArticle> = written.iter().map(|w| &w.entry).collect();
+        channel::write_deltas(
+            &self.tmp,
+            Some(&previous),
+            &touched,
+            &plan.version,
+            &articles,
+            &plan.retired,
+            content_hash,
+            index,
+        )
     }
 }
 
@@ -669,8 +763,17 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
 #[derive(Debug, Deserialize)]
 struct PreviousManifest {
     format: u32,
+    version: String,
     articles: Vec<PreviousArticle>,
     retired: Vec<RetiredArticle>,
+    #[serde(default)]
+    files: PreviousFiles,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PreviousFiles {
+    #[serde(default)]
+    deltas: Vec<FileRef>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -681,11 +784,24 @@ struct PreviousArticle {
     html: FileRef,
 }
 
-fn io(path: &Path, e: std::io::Error) -> RunError {
+/// Read a file that must be a plain file: a named pipe or a device would block or never
+/// end, and a symbolic link could point anywhere, so they are refused unread.
+pub(crate) fn read_plain(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a plain file",
+        ));
+    }
+    std::fs::read(path)
+}
+
+pub(crate) fn io(path: &Path, e: std::io::Error) -> RunError {
     RunError::Io(format!("{}: {e}", path.display()))
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
@@ -907,15 +1023,26 @@ fn plan(
         .collect();
 
     let format_changed = previous.is_some_and(|(_, m)| m.format != FORMAT_VERSION);
+    // Checked: a version that wrapped round would go backwards, and apps would keep
+    // the older bundle.
+    let bump = |part: u64, what: &str, v: &Version| {
+        part.checked_add(1).ok_or_else(|| {
+            RunError::Usage(format!(
+                "the previous bundle is {v}: its {what} number cannot rise; start a new \
+                 major version with --bundle-version"
+            ))
+        })
+    };
     let next = match previous {
+        _ if options.bundle_version.is_some() => None,
         None => Some(Version::new(1, 0, 0)),
         Some((v, _)) => {
             if format_changed || !newly_retired.is_empty() {
-                Some(Version::new(v.major + 1, 0, 0))
+                Some(Version::new(bump(v.major, "major", v)?, 0, 0))
             } else if !added.is_empty() {
-                Some(Version::new(v.major, v.minor + 1, 0))
+                Some(Version::new(v.major, bump(v.minor, "minor", v)?, 0))
             } else if !changed.is_empty() {
-                Some(Version::new(v.major, v.minor, v.patch + 1))
+                Some(Version::new(v.major, v.minor, bump(v.patch, "patch", v)?))
             } else {
                 None
             }
@@ -1031,30 +1158,29 @@ fn write_file(
 }
 
 /// The manifest, written last: a folder with a manifest is a whole bundle.
+/// Its sha256 and size.
 fn write_manifest(
     config: &Config,
     dir: &Path,
     plan: &Plan,
     written: &[Written],
-    (index, changelog): (FileRef, FileRef),
-    mut content_hash: Sha256,
+    files: BundleFiles,
+    content_hash: &str,
     generated_at: &str,
-) -> Result<(), RunError> {
-    content_hash.update(format!("index {}\n", index.sha256));
+) -> Result<FileRef, RunError> {
     let skeleton = Manifest {
         format: FORMAT_VERSION,
         version: plan.version.to_string(),
         previous: plan.previous.as_ref().map(Version::to_string),
         generated_at: generated_at.to_string(),
-        content_hash: format!("sha256:{}", hex(&content_hash.finalize())),
+        content_hash: content_hash.to_string(),
         locale: config.locale.clone(),
         articles: Vec::new(),
         retired: plan.retired.clone(),
-        files: BundleFiles { index, changelog },
+        files,
     };
     let pieces = manifest_pieces(&skeleton, written)?;
-    write_pieces(dir, "manifest.json", &pieces)?;
-    Ok(())
+    write_pieces(dir, "manifest.json", &pieces)
 }
 
 /// The content hash as far as the articles and the retired ones: a line for each,
@@ -1148,7 +1274,11 @@ fn write_pieces(
 }
 
 /// Write `value` as JSON and a final newline at `rel` in `dir`.
-fn write_json<T: serde::Serialize>(dir: &Path, rel: &str, value: &T) -> Result<FileRef, RunError> {
+pub(crate) fn write_json<T: serde::Serialize>(
+    dir: &Path,
+    rel: &str,
+    value: &T,
+) -> Result<FileRef, RunError> {
     write_hashed(dir, rel, |w| {
         serde_json::to_writer(&mut *w, value)?;
         w.write_all(b"\n")
@@ -1195,27 +1325,167 @@ fn clean_stale_temporaries(out: &Path) {
     }
 }
 
-/// The highest version folder in `out` and its manifest.
-fn previous_bundle(out: &Path) -> Result<Option<(Version, PreviousManifest)>, RunError> {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Ok(None);
+/// The previous bundle: from `from` (`--previous`) when given, else from `out`; its
+/// version and manifest, and its version folder. A folder is read as a channel folder
+/// (its `latest.json`, checked against the manifest it names), a folder of version
+/// folders (the highest by semver precedence), or one version folder (`manifest.json`).
+/// Nothing in it is trusted: a newer bundle format, a manifest whose version is not its
+/// folder's, or two folders of one precedence are refused, so the series never goes
+/// backwards or forks.
+#[allow(clippy::type_complexity)]
+fn read_previous(
+    out: &Path,
+    from: Option<&Path>,
+) -> Result<(Option<(Version, PreviousManifest)>, PathBuf), RunError> {
+    let refuse = |path: &Path, why: String| {
+        RunError::Usage(format!(
+            "{}: {why}; the previous bundle cannot be continued",
+            path.display()
+        ))
     };
-    let best = entries
-        .flatten()
-        .filter_map(|e| Version::parse(&e.file_name().to_string_lossy()).ok())
-        .max();
-    let Some(version) = best else {
-        return Ok(None);
+    let source = from.unwrap_or(out);
+    if let Some(from) = from
+        && !from.is_dir()
+    {
+        return Err(RunError::Usage(format!(
+            "--previous {}: no such folder",
+            from.display()
+        )));
+    }
+    let newest = highest_version_folder(source)?;
+    let latest_path = source.join(channel::LATEST);
+    let dir = if source.join("manifest.json").is_file() && newest.is_none() {
+        // One version folder.
+        source.to_path_buf()
+    } else if let Some((version, _)) = &newest {
+        source.join(version.to_string())
+    } else if latest_path.is_file() {
+        return Err(refuse(
+            &latest_path,
+            "it names a bundle that is not in the folder".into(),
+        ));
+    } else if from.is_some() {
+        return Err(RunError::Usage(format!(
+            "--previous {}: no bundle in it (no latest.json, version folder or manifest.json)",
+            source.display()
+        )));
+    } else {
+        return Ok((None, out.to_path_buf()));
     };
-    let path = out.join(version.to_string()).join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-    let manifest: PreviousManifest = serde_json::from_str(&text).map_err(|e| {
+    let path = dir.join("manifest.json");
+    let bytes = read_plain(&path).map_err(|e| io(&path, e))?;
+    if latest_path.is_file() {
+        check_latest(&latest_path, source, &dir, &bytes)?;
+    }
+    let manifest: PreviousManifest = serde_json::from_slice(&bytes).map_err(|e| {
         RunError::Io(format!(
             "{}: the previous bundle's manifest cannot be read ({e}); move that folder aside to start a new series",
             path.display()
         ))
     })?;
-    Ok(Some((version, manifest)))
+    if manifest.format > FORMAT_VERSION {
+        return Err(refuse(
+            &path,
+            format!(
+                "bundle format {} is newer than this healthpress writes ({FORMAT_VERSION}); \
+                 build with a newer healthpress",
+                manifest.format
+            ),
+        ));
+    }
+    let version = Version::parse(&manifest.version)
+        .map_err(|e| refuse(&path, format!("version `{}`: {e}", manifest.version)))?;
+    if let Some((folder, _)) = &newest
+        && *folder != version
+    {
+        return Err(refuse(
+            &path,
+            format!(
+                "it says version {version} but is in the folder {folder}; a bundle must not \
+                 be moved to another version"
+            ),
+        ));
+    }
+    // The output folder must not already hold a later bundle than the one continued.
+    if from.is_some()
+        && let Some((ahead, _)) = highest_version_folder(out)?
+        && ahead.cmp_precedence(&version) == std::cmp::Ordering::Greater
+    {
+        return Err(RunError::Usage(format!(
+            "{} already holds bundle {ahead}, later than the previous bundle {version} in {}",
+            out.display(),
+            source.display()
+        )));
+    }
+    Ok((Some((version, manifest)), dir))
+}
+
+/// The version folder with the highest semver precedence in `dir`, if any; two folders
+/// of one precedence (`1.0.0` and `1.0.0+again`) are an error.
+fn highest_version_folder(dir: &Path) -> Result<Option<(Version, PathBuf)>, RunError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut versions: Vec<Version> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| Version::parse(&e.file_name().to_string_lossy()).ok())
+        .collect();
+    versions.sort_by(Version::cmp_precedence);
+    let Some(best) = versions.pop() else {
+        return Ok(None);
+    };
+    if let Some(twin) = versions.last()
+        && twin.cmp_precedence(&best) == std::cmp::Ordering::Equal
+    {
+        return Err(RunError::Usage(format!(
+            "{}: the folders {twin} and {best} are one version by semver precedence (build \
+             metadata does not count); remove one",
+            dir.display()
+        )));
+    }
+    let path = dir.join(best.to_string());
+    Ok(Some((best, path)))
+}
+
+/// A channel's `latest.json` must name the manifest of its newest version folder, with
+/// that manifest's sha256: else the folder was tampered with or half copied.
+fn check_latest(
+    latest_path: &Path,
+    source: &Path,
+    dir: &Path,
+    manifest: &[u8],
+) -> Result<(), RunError> {
+    let refuse = |why: String| {
+        RunError::Usage(format!(
+            "{}: {why}; the previous bundle cannot be trusted",
+            latest_path.display()
+        ))
+    };
+    let text = read_plain(latest_path).map_err(|e| io(latest_path, e))?;
+    let latest: Latest =
+        serde_json::from_slice(&text).map_err(|e| refuse(format!("cannot be read ({e})")))?;
+    if latest.format > FORMAT_VERSION {
+        return Err(refuse(format!(
+            "bundle format {} is newer than this healthpress writes ({FORMAT_VERSION}); build \
+             with a newer healthpress",
+            latest.format
+        )));
+    }
+    let named = source.join(&latest.manifest);
+    if named != dir.join("manifest.json") {
+        // A build that stopped after renaming its folder and before rewriting the
+        // pointer leaves the pointer one version behind; the folder is whole (its
+        // manifest is written last), so the series goes on from the folder.
+        return Ok(());
+    }
+    if sha256(manifest) != latest.sha256 {
+        return Err(refuse(format!(
+            "the sha256 of {} is not the one it lists",
+            latest.manifest
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1273,6 +1543,7 @@ mod tests {
                 files: BundleFiles {
                     index: file("index.html"),
                     changelog: file("changelog.json"),
+                    deltas: Vec::new(),
                 },
             };
             let pieces = manifest_pieces(&manifest, &written).unwrap();

@@ -118,6 +118,73 @@ impl RetiredReason {
 pub struct BundleFiles {
     pub index: FileRef,
     pub changelog: FileRef,
+    /// `delta/<from>.json`: what an app at version `<from>` fetches and deletes to
+    /// reach this version, for each of the recent versions (see `Delta`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deltas: Vec<FileRef>,
+}
+
+/// `latest.json`, beside the version folders: the channel's pointer to its newest
+/// bundle. Rewritten last, atomically, by every build that writes a version; signed as
+/// `latest.json.minisig` when the bundle is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "healthpress channel pointer")]
+pub struct Latest {
+    /// The bundle format of the newest bundle.
+    pub format: u32,
+    /// The newest bundle's version.
+    pub version: String,
+    /// The path of its `manifest.json`, relative to the channel folder.
+    pub manifest: String,
+    /// Lower-case hex SHA-256 of that manifest.
+    pub sha256: String,
+    /// The manifest's size in bytes.
+    pub bytes: u64,
+    /// The newest bundle's `content_hash`.
+    pub content_hash: String,
+    /// RFC 3339 time of the build.
+    pub generated_at: String,
+    /// RFC 3339 time after which an app should treat the channel as stale (it has not
+    /// been rebuilt since, or it is being replayed to the app).
+    pub expires: String,
+    /// The newest bundle's deltas, one per recent version, newest first.
+    pub deltas: Vec<DeltaRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeltaRef {
+    /// The version an app must hold to apply the delta.
+    pub from: String,
+    /// Relative to the channel folder, `/`-separated.
+    pub path: String,
+    /// Lower-case hex SHA-256 of the delta file.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// `delta/<from>.json` in a version folder: everything that differs between bundle
+/// `from` and this one. An app that holds `from` fetches each `put` article's files
+/// (paths relative to this version folder) and deletes each `delete` id; the rest of
+/// what it holds is unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "healthpress bundle delta")]
+pub struct Delta {
+    pub format: u32,
+    /// The version the delta leads to.
+    pub version: String,
+    /// The version it starts from.
+    pub from: String,
+    /// The `content_hash` of `version`.
+    pub content_hash: String,
+    /// Articles added or changed since `from`, as the manifest lists them.
+    pub put: Vec<ManifestArticle>,
+    /// Articles to delete: retired, withdrawn or removed since `from`.
+    pub delete: Vec<RetiredArticle>,
+    /// The index page of `version`.
+    pub index: FileRef,
 }
 
 /// `changelog.json`: what changed since the previous bundle.
