@@ -263,7 +263,7 @@ mod tests {
             .filter(|(_, n)| n == "911")
             .map(|(r, _)| r.start)
             .collect();
-        assert_eq!(at, [5, 39]);
+        assert_eq!(at, [5, 40]);
         assert!(!found("0911 24/7 9/11 1,911 9111").contains(&"911".to_string()));
     }
 

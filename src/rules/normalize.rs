@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use unicode_script::{Script, UnicodeScript};
 
 /// A text as the prose rules read it.
@@ -181,6 +181,10 @@ fn fold(c: char, out: &mut String, mixed: &mut impl FnMut() -> bool) -> Fold {
     {
         out.push(l);
         return Fold::Changed;
+    }
+    // Most characters are their own NFKC form, and the quick check says so from a table.
+    if unicode_normalization::is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+        return Fold::Same;
     }
     let mut nfkc = std::iter::once(c).nfkc();
     let first = nfkc.next();
