@@ -136,7 +136,13 @@ impl Check for InvisibleCharacter {
                     .to_string(),
             )
         };
-        for block in &cx.body.blocks {
+        // A block with an invisible character is one that normalising changed.
+        let blocks: Vec<_> = sink
+            .prose(cx.body)
+            .filter(|p| p.folded())
+            .filter_map(|p| p.block)
+            .collect();
+        for block in blocks {
             for (range, message) in findings(&block.text) {
                 sink.report(block.source_range(range), message, help());
             }

@@ -230,6 +230,12 @@ pub struct Prose<'b, 'n> {
 }
 
 impl Prose<'_, '_> {
+    /// Whether normalising changed the text: false for a block with no invisible
+    /// character, compatibility form or mixed-script word (any all-ASCII block).
+    pub fn folded(&self) -> bool {
+        !self.normal.unchanged()
+    }
+
     /// The file range of `self.text[range]`.
     pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
         let r = self.normal.source_range(range);
