@@ -436,7 +436,13 @@ impl Config {
         }
 
         let mut emergency_numbers = default_emergency_numbers();
-        emergency_numbers.extend(raw.policy.emergency_numbers);
+        // Keys compare as BCP 47 tags: `"en-gb"` in the file replaces the built-in `en-GB`.
+        emergency_numbers.extend(
+            raw.policy
+                .emergency_numbers
+                .into_iter()
+                .map(|(k, v)| (crate::locale::canonical(&k), v)),
+        );
 
         // An empty root (the config is in the current folder) keeps paths short:
         // `content/x.md`, `dist/1.0.0`.
@@ -526,13 +532,23 @@ impl Config {
             .filter(move |r| r.applies(audience, topics))
     }
 
-    /// The emergency and urgent-care numbers an article in `locale` may give, if known.
+    /// The emergency and urgent-care numbers an article in `locale` may give, if known,
+    /// with the key of the table they come from. Tags compare as BCP 47 says (see
+    /// `crate::locale`): `en-gb`, `en_GB` and `en-Latn-GB` find `en-GB`, and `en` the
+    /// configured locale's table when that is English.
     pub fn emergency_numbers(&self, locale: &str) -> Option<&[String]> {
+        self.emergency_table(locale).map(|(_, v)| v)
+    }
+
+    /// `emergency_numbers`, with the key of the table found.
+    pub fn emergency_table(&self, locale: &str) -> Option<(&str, &[String])> {
         let numbers = &self.policy.emergency_numbers;
-        numbers
-            .get(locale)
-            .or_else(|| numbers.get(locale.split('-').next().unwrap_or(locale)))
-            .map(Vec::as_slice)
+        let tag = crate::locale::Locale::parse(locale)?;
+        let configured = crate::locale::Locale::parse(&self.locale);
+        tag.lookup_keys(configured.as_ref())
+            .iter()
+            .find_map(|k| numbers.get_key_value(k.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 }
 

@@ -89,6 +89,9 @@ pub struct Body {
     pub html: Vec<Html>,
     /// Paragraphs, headings and table cells, in document order.
     pub blocks: Vec<TextBlock>,
+    /// Where each code block is in the file (fences included), in document order: a
+    /// number or placeholder in one is still shown to patients.
+    pub code: Vec<Range<usize>>,
     /// The HTML, when the body was parsed for publishing.
     pub rendered: Option<Rendered>,
     /// Where the body first nests deeper than `MAX_NESTING` (nothing deeper is read).
@@ -108,6 +111,7 @@ impl Body {
             links: Vec::new(),
             html: Vec::new(),
             blocks: Vec::new(),
+            code: Vec::new(),
             rendered: None,
             too_deep: None,
             reading: std::sync::OnceLock::new(),
@@ -387,7 +391,12 @@ impl Builder<'_> {
                         block: true,
                     })
                 }
-                NodeValue::CodeBlock(_) | NodeValue::ThematicBreak | NodeValue::FrontMatter(_) => {}
+                NodeValue::CodeBlock(_) => {
+                    let range = range();
+                    drop(data);
+                    self.body.code.push(range);
+                }
+                NodeValue::ThematicBreak | NodeValue::FrontMatter(_) => {}
                 _ => {
                     drop(data);
                     self.walk_blocks(child, cx);

@@ -60,14 +60,14 @@ impl Check for AbsoluteClaim {
     }
 
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for block in sink.blocks(cx.body) {
-            for caps in self.words.captures_iter(&block.text) {
+        for p in sink.prose(cx.body) {
+            for caps in self.words.captures_iter(p.text) {
                 let m = caps.get(1).expect("the phrase group");
-                if negated(&block.text, m.start()) {
+                if negated(p.text, m.start()) {
                     continue;
                 }
                 sink.report(
-                    block.source_range(m.range()),
+                    p.source_range(m.range()),
                     format!("\"{}\" is an absolute claim", m.as_str()),
                     Some("say what is usually true, such as \"can help\", \"for most people\" or \"is generally safe\"".to_string()),
                 );

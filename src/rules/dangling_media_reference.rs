@@ -126,10 +126,10 @@ impl Check for DanglingMedia {
         let body_images = cx.body.links.iter().any(|l| l.image);
         let has_video = has_kind("video");
         let has_image = has_kind("image") || body_images;
-        for block in sink.blocks(cx.body) {
-            for (m, what) in self.dangling(&block.text, has_video, has_image) {
+        for p in sink.prose(cx.body) {
+            for (m, what) in self.dangling(p.text, has_video, has_image) {
                 sink.report(
-                    block.source_range(m.range()),
+                    p.source_range(m.range()),
                     format!(
                         "\"{}\" points at {what} this article does not have",
                         m.as_str()

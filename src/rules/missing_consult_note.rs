@@ -70,16 +70,11 @@ impl Check for MissingConsultNote {
             );
             return;
         }
-        let inline = cx
-            .body
-            .blocks
-            .iter()
-            .filter(|b| b.callout.is_none())
-            .find_map(|b| {
-                self.wording
-                    .find(&b.text)
-                    .map(|m| b.source_range(m.range()))
-            });
+        // Read as the patient sees it (`normalize`): `con\u{200B}sult` is consult wording.
+        let inline = sink
+            .prose(cx.body)
+            .filter(|p| p.block.is_some_and(|b| b.callout.is_none()))
+            .find_map(|p| self.wording.find(p.text).map(|m| p.source_range(m.range())));
         match inline {
             Some(range) => {
                 let line = a.file.span(range.clone()).line;

@@ -26,14 +26,17 @@ mod empty_section;
 mod front_matter;
 mod invalid_disclaimer;
 mod invalid_suppression;
+mod invisible_character;
 mod last_reviewed_in_future;
 mod missing_alt_text;
 mod missing_callout;
 mod missing_consult_note;
 mod missing_disclaimer;
 mod missing_urgent_help;
+mod mixed_script_word;
 mod nested_callout;
 mod nesting_too_deep;
+pub mod normalize;
 mod placeholder_text;
 mod raw_html;
 mod readability;
@@ -154,6 +157,8 @@ pub static RULES: &[&RuleDef] = &[
     &unbalanced_brackets::RULE,
     &readability::RULE,
     &emergency_number::RULE,
+    &invisible_character::RULE,
+    &mixed_script_word::RULE,
     &invalid_suppression::RULE,
     &unused_suppression::RULE,
 ];
@@ -198,6 +203,9 @@ pub struct Sink<'a> {
     pub(crate) hits: &'a [u64],
     /// This rule's bit; 0 when it names no triggers.
     pub(crate) bit: u64,
+    /// The body's blocks, then its code blocks, as the prose rules read them
+    /// (`normalize`): what the trigger scan searched.
+    pub(crate) prose: &'a [normalize::Normal<'a>],
     /// Where this rule's findings start in `out`.
     pub(crate) before: usize,
     /// Findings past the cap, counted but not built (see `full`).
@@ -214,6 +222,77 @@ impl<'a> Sink<'a> {
             .enumerate()
             .filter(move |(i, _)| bit == 0 || hits.get(*i).is_none_or(|h| h & bit != 0))
             .map(|(_, b)| b)
+    }
+}
+
+/// A block of prose as a rule reads it: invisible characters removed, compatibility
+/// forms folded (see `normalize`), and the way back to the file.
+pub struct Prose<'b, 'n> {
+    /// The text to search.
+    pub text: &'n str,
+    /// The paragraph, heading or table cell; `None` for a code block.
+    pub block: Option<&'b TextBlock>,
+    normal: &'n normalize::Normal<'n>,
+    /// For a code block, where its source starts in the file.
+    start: usize,
+}
+
+impl Prose<'_, '_> {
+    /// Whether normalising changed the text: false for a block with no invisible
+    /// character, compatibility form or mixed-script word (any all-ASCII block).
+    pub fn folded(&self) -> bool {
+        !self.normal.unchanged()
+    }
+
+    /// The file range of `self.text[range]`.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let r = self.normal.source_range(range);
+        match self.block {
+            Some(b) => b.source_range(r),
+            None => self.start + r.start..self.start + r.end,
+        }
+    }
+}
+
+impl<'a> Sink<'a> {
+    /// `blocks`, as the prose rules read them (see `Prose`).
+    pub fn prose<'b>(&self, body: &'b Body) -> impl Iterator<Item = Prose<'b, 'a>> + use<'a, 'b> {
+        let (hits, bit, prose) = (self.hits, self.bit, self.prose);
+        body.blocks
+            .iter()
+            .zip(prose)
+            .enumerate()
+            .filter(move |(i, _)| bit == 0 || hits.get(*i).is_none_or(|h| h & bit != 0))
+            .map(|(_, (b, n))| Prose {
+                text: n.text.as_ref(),
+                block: Some(b),
+                normal: n,
+                start: 0,
+            })
+    }
+
+    /// `prose`, then the code blocks (their source, fences included) that hold this
+    /// rule's triggers: for rules whose findings matter wherever a patient reads them,
+    /// as a number in a code block is still shown.
+    pub fn prose_and_code<'b>(
+        &self,
+        body: &'b Body,
+    ) -> impl Iterator<Item = Prose<'b, 'a>> + use<'a, 'b> {
+        let (hits, bit, prose) = (self.hits, self.bit, self.prose);
+        let n = body.blocks.len();
+        let code = body
+            .code
+            .iter()
+            .zip(prose.get(n..).unwrap_or_default())
+            .enumerate()
+            .filter(move |(i, _)| bit == 0 || hits.get(n + *i).is_none_or(|h| h & bit != 0))
+            .map(|(_, (r, normal))| Prose {
+                text: normal.text.as_ref(),
+                block: None,
+                normal,
+                start: r.start,
+            });
+        self.prose(body).chain(code)
     }
 }
 
@@ -478,11 +557,11 @@ impl Triggers {
         })
     }
 
-    /// Per block, the bits of the rules whose triggers it holds. Not inlined, so that
-    /// profiles show it apart from the rules.
+    /// Per block of prose (as `normalize` gives it), the bits of the rules whose
+    /// triggers it holds. Not inlined, so that profiles show it apart from the rules.
     #[inline(never)]
-    fn scan(&self, body: &Body) -> Vec<u64> {
-        self.scan_texts(body.blocks.iter().map(|b| b.text.as_str()))
+    fn scan(&self, prose: &[normalize::Normal<'_>]) -> Vec<u64> {
+        self.scan_texts(prose.iter().map(|n| n.text.as_ref()))
     }
 
     fn scan_texts<'t>(&self, blocks: impl ExactSizeIterator<Item = &'t str> + Clone) -> Vec<u64> {
@@ -692,8 +771,26 @@ impl ActiveRules {
     ) {
         let unreadable = cx.article.unreadable.is_some();
         let started = self.spent.as_ref().map(|_| std::time::Instant::now());
+        // The text the prose rules read, built once for all of them; borrowed as it is
+        // for a block that is all ASCII.
+        let prose: Vec<normalize::Normal<'_>> = if corpus_only || unreadable {
+            Vec::new()
+        } else {
+            let file = &cx.article.file.text;
+            cx.body
+                .blocks
+                .iter()
+                .map(|b| normalize::Normal::new(&b.text))
+                .chain(
+                    cx.body
+                        .code
+                        .iter()
+                        .map(|r| normalize::Normal::new(file.get(r.clone()).unwrap_or_default())),
+                )
+                .collect()
+        };
         let hits = match &self.triggers {
-            Some(t) if !corpus_only && !unreadable => t.scan(cx.body),
+            Some(t) if !corpus_only && !unreadable => t.scan(&prose),
             _ => Vec::new(),
         };
         if let (Some(spent), Some(t)) = (&self.spent, started) {
@@ -722,6 +819,7 @@ impl ActiveRules {
                     Some(t) if i < 64 => t.all & (1 << i),
                     _ => 0,
                 },
+                prose: &prose,
                 before,
                 skipped: 0,
             };
@@ -1025,6 +1123,10 @@ mod tests {
         "XXXX", "XX", "lorem", "ipsum", "[citation needed]", "[insert dose]",
         "[ placeholder ]", "[add", "fill in]", "[", "]", "999", "111", "112", "911", "988",
         "811", "000", "0000", "1,911", "9111", "911.5", "24/7", "call", "dial", "rest",
+        "9-1-1", "9 1 1", "9.1.1", "+1-911", "(911)", "\u{ff19}\u{ff11}\u{ff11}", "9\u{200b}11",
+        "9\u{ad}11", "\u{669}\u{661}\u{661}", "9\u{2011}1\u{2011}1", "0300 111 1234",
+        "TO\u{200b}DO", "\u{ff34}\u{ff2f}\u{ff24}\u{ff2f}", "l\u{43e}rem", "\u{441}ure",
+        "guaran\u{200d}teed", "vid\u{200b}eo",
         "is", "a", "and", ".", ",", "(", ")",
     ];
 

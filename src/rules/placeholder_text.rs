@@ -13,9 +13,11 @@ pub static RULE: RuleDef = RuleDef {
         safety: false,
         summary: "TODO, TBD, lorem ipsum, [citation needed] and the like",
         docs: Docs {
-            what: "Writers' placeholders in the body, title or summary: `TODO`, `TBD`, \
-                   `FIXME`, `XXX`, lorem ipsum, `[citation needed]`, `[insert ...]`, \
-                   `[placeholder]`.",
+            what: "Writers' placeholders in the body (code and code blocks included), \
+                   title or summary: `TODO`, `TBD`, `FIXME`, `XXX`, lorem ipsum, \
+                   `[citation needed]`, `[insert ...]`, `[placeholder]`; also when written \
+                   in full-width letters, with invisible characters inside, or with \
+                   look-alike letters of another script.",
             why: "A placeholder published to patients means advice is missing where they \
                   expect it, such as a dose or a number to call.",
             bad: "If the pain is severe, call TODO: add the number.",
@@ -54,8 +56,9 @@ impl Check for PlaceholderText {
         for key in ["title", "summary"] {
             // The value's place in the file is looked up only for a finding: finding it
             // costs more than the search.
-            if let Some(text) = a.str(key)
-                && let Some(m) = self.pattern.find(text)
+            let Some(text) = a.str(key) else { continue };
+            let text = crate::rules::normalize::Normal::new(text);
+            if let Some(m) = self.pattern.find(&text.text)
                 && let Some(span) = a.front.span(&format!("/{key}"))
             {
                 // Point into the value when it is written plainly, else at the whole value.
@@ -71,10 +74,11 @@ impl Check for PlaceholderText {
                 );
             }
         }
-        for block in sink.blocks(cx.body) {
-            for m in self.pattern.find_iter(&block.text) {
+        // Code is shown to patients too; and the text is read as they see it.
+        for p in sink.prose_and_code(cx.body) {
+            for m in self.pattern.find_iter(p.text) {
                 sink.report(
-                    block.source_range(m.range()),
+                    p.source_range(m.range()),
                     format!("placeholder text `{}`", m.as_str()),
                     help(),
                 );
