@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod git;
+pub mod media;
 pub mod publish;
 pub mod readability;
 pub mod report;

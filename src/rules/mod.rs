@@ -24,10 +24,14 @@ mod emergency_number;
 mod empty_section;
 mod front_matter;
 mod invalid_suppression;
+mod media_origin_not_allowed;
+mod media_too_large;
+mod media_type_mismatch;
 mod missing_alt_text;
 mod missing_callout;
 mod missing_consult_note;
 mod missing_disclaimer;
+mod missing_media_file;
 mod missing_urgent_help;
 mod nesting_too_deep;
 mod placeholder_text;
@@ -137,6 +141,10 @@ pub static RULES: &[&RuleDef] = &[
     &broken_link::RULE,
     &dangling_media_reference::RULE,
     &missing_alt_text::RULE,
+    &missing_media_file::RULE,
+    &media_type_mismatch::RULE,
+    &media_too_large::RULE,
+    &media_origin_not_allowed::RULE,
     &empty_section::RULE,
     &placeholder_text::RULE,
     &raw_html::RULE,
