@@ -7,8 +7,10 @@
 
 mod builtin;
 mod json;
+pub mod media;
 pub mod model;
 pub mod page;
+mod related;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
@@ -92,6 +94,8 @@ pub struct Publisher<'c> {
     config: &'c Config,
     options: BuildOptions,
     pages: page::Pages,
+    /// The media files copied into the bundle so far.
+    media: media::MediaStore,
     tmp: PathBuf,
     previous: Option<(Version, PreviousManifest)>,
     /// Where each id stands in the previous manifest, made once at the start.
@@ -130,7 +134,8 @@ impl<'c> Publisher<'c> {
     /// Take the output folder's lock, read the previous bundle and make the temporary
     /// folder. Nothing visible changes until `finish`.
     pub fn start(config: &'c Config, options: BuildOptions) -> Result<Publisher<'c>, RunError> {
-        let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        pages.titles = related::titles(config);
         let out = &options.out;
         let created_out = !out.exists();
         std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
@@ -161,6 +166,7 @@ impl<'c> Publisher<'c> {
             config,
             options,
             pages,
+            media: media::MediaStore::new(config, Some(&tmp)),
             tmp,
             previous,
             previous_ids,
@@ -203,7 +209,7 @@ impl<'c> Publisher<'c> {
         body: &Body,
         disclaimers: &Disclaimers,
     ) -> Result<Written, RunError> {
-        let mut p = prepare(a, body, disclaimers, self.config, &self.pages)?;
+        let mut p = prepare(a, body, disclaimers, self.config, &self.pages, &self.media)?;
         let id = p.article.id.clone();
         let (old, retired) = match (&self.previous, self.previous_ids.get(&id)) {
             (Some((_, m)), Some(&Previous::Article(i))) => (Some(&m.articles[i]), None),
@@ -301,7 +307,11 @@ impl<'c> Publisher<'c> {
             })
             && same("links", &|v| {
                 Vec::<PublishedLink>::deserialize(v).is_ok_and(|l| l == a.links)
-            });
+            })
+            && match field("media") {
+                Some(v) => Vec::<PublishedMedia>::deserialize(v).is_ok_and(|m| m == a.media),
+                None => earlier.is_some() && a.media.is_empty(),
+            };
         if !format_changed && !body_same {
             what.push(ChangeKind::Body);
         }
@@ -384,6 +394,7 @@ impl<'c> Publisher<'c> {
             (index?, changelog?),
             articles_hash,
             &self.options.generated_at,
+            self.media.files(),
         )?;
         let dest = self.options.out.join(plan.version.to_string());
         if dest.exists() {
@@ -441,8 +452,17 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
             file.display()
         )));
     }
-    let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
-    let prepared = prepare(article, &article.body, &corpus.disclaimers, config, &pages)?;
+    let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+    pages.titles = related::titles(config);
+    let store = media::MediaStore::new(config, None);
+    let prepared = prepare(
+        article,
+        &article.body,
+        &corpus.disclaimers,
+        config,
+        &pages,
+        &store,
+    )?;
     let name = format!("healthpress-preview-{}.html", prepared.article.id);
     let path = std::env::temp_dir().join(name);
     std::fs::write(&path, prepared.page).map_err(|e| io(&path, e))?;
@@ -510,6 +530,7 @@ fn prepare(
     disclaimers: &Disclaimers,
     config: &Config,
     pages: &page::Pages,
+    store: &media::MediaStore,
 ) -> Result<Prepared, RunError> {
     let mut front = FrontMatter::deserialize(&a.front.value).map_err(|e| {
         RunError::Content(format!(
@@ -597,7 +618,8 @@ fn prepare(
             },
         })
         .collect();
-    let html = rendered.html.clone();
+    let media = store.publish(&a.file.path, &front.media)?;
+    let html = media::figures(&rendered.html, &media);
     let article = PublishedArticle {
         format: FORMAT_VERSION,
         id: front.id.clone(),
@@ -607,6 +629,7 @@ fn prepare(
         callouts,
         disclaimers,
         links,
+        media,
         reading: crate::readability::scores(body),
         front_matter: front,
     };
@@ -793,6 +816,7 @@ fn write_file(
 }
 
 /// The manifest, written last: a folder with a manifest is a whole bundle.
+#[allow(clippy::too_many_arguments)]
 fn write_manifest(
     config: &Config,
     dir: &Path,
@@ -801,6 +825,7 @@ fn write_manifest(
     (index, changelog): (FileRef, FileRef),
     mut content_hash: Sha256,
     generated_at: &str,
+    media: Vec<MediaFile>,
 ) -> Result<(), RunError> {
     content_hash.update(format!("index {}\n", index.sha256));
     let skeleton = Manifest {
@@ -813,6 +838,7 @@ fn write_manifest(
         articles: Vec::new(),
         retired: plan.retired.clone(),
         files: BundleFiles { index, changelog },
+        media,
     };
     let pieces = manifest_pieces(&skeleton, written)?;
     write_pieces(dir, "manifest.json", &pieces)?;
@@ -1022,6 +1048,7 @@ mod tests {
                     index: file("index.html"),
                     changelog: file("changelog.json"),
                 },
+                media: Vec::new(),
             };
             let pieces = manifest_pieces(&manifest, &written).unwrap();
             let joined: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied()).collect();
@@ -1048,7 +1075,9 @@ mod tests {
         let pages = page::Pages::new(&config).unwrap();
         let mut compared = 0;
         for a in &corpus.articles {
-            let Ok(mut p) = prepare(a, &a.body, &corpus.disclaimers, &config, &pages) else {
+            let store = media::MediaStore::new(&config, None);
+            let Ok(mut p) = prepare(a, &a.body, &corpus.disclaimers, &config, &pages, &store)
+            else {
                 continue;
             };
             for (revision, reading) in [(1, p.article.reading), (12, None)] {

@@ -151,3 +151,25 @@ pub fn add_media_files(content: &Path) {
         }
     }
 }
+
+/// The repository's content with an article made to trip the pages up
+/// (`tests/fixtures/hostile`): headings that are the page's own words ("Main",
+/// "Sources", "Footnotes", "Top"), repeated and emoji headings, footnotes, an image and
+/// a video with caption and transcript, control characters in front matter and body.
+/// Signed off, so that it builds.
+pub fn hostile_project() -> tempfile::TempDir {
+    let p = repo_project();
+    let dir = p.path().join("content/pregnancy");
+    copy_tree(&fixtures().join("hostile"), &dir);
+    let out = healthpress(p.path())
+        .args(["sign-off", "content/pregnancy/odd-headings.md"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p
+}
