@@ -74,6 +74,11 @@ pub fn https_origin(src: &str) -> Option<String> {
 /// Resolve `src` of a media entry in the article at `article` (a path as read), inside
 /// `root`, the content repository's folder (canonical, see `canonical_root`).
 pub fn locate(article: &Path, root: &Path, src: &str) -> Result<Located, NotFound> {
+    // A Windows drive (`C:\x.png`) is a path, not an address with the scheme `c`.
+    let b = src.as_bytes();
+    if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/') {
+        return Err(NotFound::Absolute);
+    }
     if is_address(src) {
         return Ok(Located::Remote {
             origin: https_origin(src),
@@ -327,6 +332,10 @@ mod tests {
         );
         assert_eq!(
             locate(&article, &root, "/etc/passwd"),
+            Err(NotFound::Absolute)
+        );
+        assert_eq!(
+            locate(&article, &root, "C:\\x.png"),
             Err(NotFound::Absolute)
         );
         assert_eq!(

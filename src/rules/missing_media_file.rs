@@ -48,7 +48,7 @@ pub(super) fn entries<'a>(
         .flatten()
         .enumerate()
         .filter_map(|(i, m)| {
-            let src = m.get("src")?.as_str()?;
+            let src = m.get("src")?.as_str().filter(|s| !s.is_empty())?;
             Some((i, src, m.get("kind").and_then(|k| k.as_str())))
         })
 }
