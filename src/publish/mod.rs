@@ -135,7 +135,9 @@ impl<'c> Publisher<'c> {
     /// folder. Nothing visible changes until `finish`.
     pub fn start(config: &'c Config, options: BuildOptions) -> Result<Publisher<'c>, RunError> {
         let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        let mut since = std::time::Instant::now();
         pages.titles = related::titles(config);
+        phase("titles for the related lists", &mut since);
         let out = &options.out;
         let created_out = !out.exists();
         std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
