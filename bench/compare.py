@@ -41,6 +41,22 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def add_media_files(content):
+    """The generator names an image for some articles (`src: "images/..."`) but writes
+    none; give each a small real image, as the media rules require (the same as
+    tests/common's add_media_files)."""
+    image = (ROOT / "tests/fixtures/media/photo.png").read_bytes()
+    for md in content.rglob("*.md"):
+        for line in md.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line.startswith("src: "):
+                src = line[5:].strip().strip('"')
+                if "://" not in src:
+                    target = md.parent / src
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(image)
+
+
 def corpus(n):
     """A signed-off corpus of n articles with the repo's healthpress.toml."""
     d = WORK / f"corpus-{n}"
@@ -50,6 +66,7 @@ def corpus(n):
         sh([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(d), "--articles", str(n), "--seed", "1"],
            stdout=subprocess.DEVNULL)
         shutil.copy(ROOT / "healthpress.toml", d / "healthpress.toml")
+        add_media_files(d / "content")
         sh([str(HP), "sign-off", "content"], cwd=d, stdout=subprocess.DEVNULL)
         (d / ".ready").touch()
     return d

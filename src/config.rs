@@ -50,6 +50,35 @@ struct RawConfig {
     rules: BTreeMap<String, Level>,
     #[serde(default)]
     bundle: RawBundle,
+    #[serde(default)]
+    media: RawMedia,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMedia {
+    #[serde(default = "default_media_max_bytes")]
+    max_bytes: u64,
+    #[serde(default)]
+    allowed_origins: Vec<String>,
+}
+
+impl Default for RawMedia {
+    fn default() -> Self {
+        RawMedia {
+            max_bytes: default_media_max_bytes(),
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+/// What media may be: how large a file, and which remote origins (none: offline).
+#[derive(Debug, Clone)]
+pub struct MediaSettings {
+    /// `media-too-large` reports a file over this many bytes.
+    pub max_bytes: u64,
+    /// `https://host[:port]`, lower-case: the origins remote media may come from.
+    pub allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +153,9 @@ fn default_locale() -> String {
 }
 fn default_max_file_bytes() -> u64 {
     4 * 1024 * 1024
+}
+fn default_media_max_bytes() -> u64 {
+    10 * 1024 * 1024
 }
 fn default_review_window() -> u32 {
     60
@@ -250,6 +282,7 @@ pub struct Config {
     severities: HashMap<&'static str, Option<Severity>>,
     pub bundle_out: PathBuf,
     pub templates: Option<PathBuf>,
+    pub media: MediaSettings,
     raw_text: String,
 }
 
@@ -435,6 +468,24 @@ impl Config {
             ));
         }
 
+        let mut allowed_origins = Vec::new();
+        for o in &raw.media.allowed_origins {
+            match crate::media::https_origin(o) {
+                Some(origin) if o.trim_end_matches('/').eq_ignore_ascii_case(&origin) => {
+                    allowed_origins.push(origin)
+                }
+                _ => {
+                    return Err(err(
+                        o,
+                        format!(
+                            "media.allowed_origins: `{o}` is not an https origin; write it as \
+                             `https://host` or `https://host:port`, with no path"
+                        ),
+                    ));
+                }
+            }
+        }
+
         let mut emergency_numbers = default_emergency_numbers();
         // Keys compare as BCP 47 tags: `"en-gb"` in the file replaces the built-in `en-GB`.
         emergency_numbers.extend(
@@ -466,6 +517,10 @@ impl Config {
             content_dir: root.join(&raw.content),
             bundle_out: root.join(raw.bundle.out.as_deref().unwrap_or("dist")),
             templates: raw.bundle.templates.map(|t| root.join(t)),
+            media: MediaSettings {
+                max_bytes: raw.media.max_bytes,
+                allowed_origins,
+            },
             root,
             path: path.to_path_buf(),
             locale: raw.locale,

@@ -64,6 +64,8 @@ pub fn verify_bundle(bundle: &Path) -> serde_json::Value {
         );
         assert_eq!(json["revision"], a["revision"]);
     }
+    // Media files are checked like the others.
+    refs.extend(manifest["media"].as_array().into_iter().flatten());
     for r in refs {
         let bytes = std::fs::read(bundle.join(r["path"].as_str().unwrap())).unwrap();
         let sha = Sha256::digest(&bytes)
@@ -434,8 +436,26 @@ fn changelog_says_what_changed() {
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.1"));
     verify_bundle(&root.join("dist/1.0.1"));
+    // The pages that list the retitled article under "Related information" show its
+    // new title: their presentation changed.
+    let relating: Vec<(String, serde_json::Value)> = what("1.0.1")
+        .into_iter()
+        .filter(|(_, w)| *w == serde_json::json!(["presentation"]))
+        .collect();
+    assert!(!relating.is_empty());
+    for (id, _) in &relating {
+        let page =
+            std::fs::read_to_string(root.join(format!("dist/1.0.1/articles/{id}.html"))).unwrap();
+        assert!(
+            page.contains("<a href=\"posture-in-pregnancy.html\">Good "),
+            "{id}"
+        );
+    }
     assert_eq!(
-        what("1.0.1"),
+        what("1.0.1")
+            .into_iter()
+            .filter(|(_, w)| *w != serde_json::json!(["presentation"]))
+            .collect::<Vec<_>>(),
         [
             (
                 "posture-in-pregnancy".into(),
@@ -484,7 +504,10 @@ fn changelog_says_what_changed() {
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.3"));
     assert_eq!(
-        what("1.0.3"),
+        what("1.0.3")
+            .into_iter()
+            .filter(|(_, w)| *w != serde_json::json!(["presentation"]))
+            .collect::<Vec<_>>(),
         [(
             "posture-in-pregnancy".into(),
             serde_json::json!(["metadata", "body", "disclaimers"])
@@ -937,4 +960,163 @@ fn drafts_never_block_publishing() {
         "`back-pain-at-work` is not published",
     ));
     assert_eq!(versions(root), ["1.0.0"]);
+}
+
+// Media reach the bundle: each file once, named by its hash, listed in the manifest
+// with its type and (for images) size; the article JSON and the page point at it; the
+// page shows the image with its alt text and size and the video with controls, its
+// caption under it and its transcript; the policy allows the bundle's own media.
+#[test]
+fn media_are_copied_listed_and_shown() {
+    let p = common::hostile_project();
+    let root = p.path();
+    // A second article showing the same image: one file in the bundle.
+    let other = root.join("content/pregnancy/posture-in-pregnancy.md");
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.contains("media: []"));
+    std::fs::write(
+        &other,
+        text.replace(
+            "media: []",
+            "media:\n  - id: pelvis\n    kind: image\n    src: media/pelvis.png\n    alt: The pelvis",
+        ),
+    )
+    .unwrap();
+    healthpress(root)
+        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .assert()
+        .code(0);
+    build(root).code(0);
+    let bundle = root.join("dist/1.0.0");
+    let m = verify_bundle(&bundle);
+    let media = m["media"].as_array().unwrap();
+    assert_eq!(media.len(), 2, "{media:?}");
+    let png = std::fs::read(root.join("content/pregnancy/media/pelvis.png")).unwrap();
+    let sha = Sha256::digest(&png)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let image = media
+        .iter()
+        .find(|f| f["media_type"] == "image/png")
+        .unwrap();
+    assert_eq!(image["path"], format!("media/{sha}.png"));
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(480), Some(320))
+    );
+    let video = media
+        .iter()
+        .find(|f| f["media_type"] == "video/mp4")
+        .unwrap();
+    assert!(video.get("width").is_none());
+    assert_eq!(std::fs::read_dir(bundle.join("media")).unwrap().count(), 2);
+
+    let json = read_json(&bundle.join("articles/odd-headings-in-pregnancy.json"));
+    let listed: Vec<&str> = json["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["href"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            format!("../{}", image["path"].as_str().unwrap()),
+            format!("../{}", video["path"].as_str().unwrap())
+        ]
+    );
+    let page =
+        std::fs::read_to_string(bundle.join("articles/odd-headings-in-pregnancy.html")).unwrap();
+    assert!(page.contains(&format!(
+        "<img src=\"../media/{sha}.png\" alt=\"A drawing of the pelvis from the front, with the joints at the back and the front marked \" width=\"480\" height=\"320\">"
+    )));
+    let v = page.find("<video controls").expect("a video element");
+    let caption = page[v..].find("<figcaption>The cat-cow stretch, done slowly</figcaption>");
+    let transcript = page[v..].find("<p>Breathe in and let your tummy drop a little.");
+    assert!(caption.is_some() && transcript.is_some() && caption < transcript);
+    assert!(!page.contains("data-healthpress-media"));
+    assert!(page.contains("img-src 'self'; media-src 'self';"));
+    assert!(!page.contains("frame-ancestors"));
+    assert!(json["html"].as_str().unwrap().contains("<video controls"));
+    let posture = read_json(&bundle.join("articles/posture-in-pregnancy.json"));
+    assert_eq!(posture["media"][0]["href"], listed[0]);
+}
+
+// The pages give patients what they look for: review dates and reviewers near the
+// title, related articles by title, each article under every one of its topics in the
+// index, "About this information" once, unique ids that are not the page's own, and
+// no control characters.
+#[test]
+fn pages_show_what_patients_look_for() {
+    let p = common::hostile_project();
+    let root = p.path();
+    build(root).code(0);
+    let bundle = root.join("dist/1.0.0");
+    let page =
+        std::fs::read_to_string(bundle.join("articles/odd-headings-in-pregnancy.html")).unwrap();
+    let at = |s: &str| {
+        page.find(s)
+            .unwrap_or_else(|| panic!("{s} is not on the page"))
+    };
+    assert!(
+        at("<h1>") < at("Last reviewed:") && at("Last reviewed:") < at("Reviewed by Dr Helen Ward")
+    );
+    assert!(at("Reviewed by Dr Helen Ward") < at("Back pain is common in pregnancy."));
+    assert!(page.contains("<a href=\"posture-in-pregnancy.html\">Posture in pregnancy</a>"));
+    assert_eq!(page.matches("About this information").count(), 1);
+    let mut ids: Vec<&str> = page
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate ids: {ids:?}");
+    for own in [
+        "main",
+        "sources",
+        "review",
+        "about-this-information",
+        "related-articles",
+    ] {
+        assert!(ids.contains(&own), "{own}");
+    }
+    for heading in [
+        "section-main",
+        "section-sources",
+        "section-footnotes",
+        "section-top",
+        "why-2-2",
+    ] {
+        assert!(ids.contains(&heading), "{heading}");
+    }
+    assert!(
+        !page
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')),
+        "a control character reached the page"
+    );
+    let list = &page[at("<section class=\"footnotes\"")..];
+    let ol = &list[list.find("<ol>").unwrap()..list.find("</ol>").unwrap()];
+    assert!(!ol.contains("<section") && ol.contains("<li id=\"fn-note\">"));
+
+    let index = std::fs::read_to_string(bundle.join("index.html")).unwrap();
+    let m = read_json(&bundle.join("manifest.json"));
+    let mut entries = 0;
+    for a in m["articles"].as_array().unwrap() {
+        let href = format!(
+            "<a href=\"articles&#x2f;{}.html\">",
+            a["id"].as_str().unwrap()
+        );
+        assert_eq!(
+            index.matches(&href).count(),
+            a["topics"].as_array().unwrap().len(),
+            "{}",
+            a["id"]
+        );
+        entries += a["topics"].as_array().unwrap().len();
+    }
+    assert_eq!(index.matches("<li><a href=").count(), entries);
 }

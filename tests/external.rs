@@ -14,9 +14,18 @@ fn node_modules() -> PathBuf {
         .unwrap_or_else(|| common::repo().join("target/ci-tools/node_modules"))
 }
 
-/// Build the repository's own content into a temporary project; return the bundle.
-fn built_bundle() -> (tempfile::TempDir, PathBuf) {
-    let p = common::repo_project();
+/// Build the repository's own content, and the same with an article made to trip the
+/// pages up (footnotes, an image and a video, headings that are the page's own words,
+/// repeated and emoji headings, control characters: `common::hostile_project`), into
+/// temporary projects; return the bundles.
+fn built_bundles() -> Vec<(tempfile::TempDir, PathBuf)> {
+    vec![
+        built_bundle(common::repo_project()),
+        built_bundle(common::hostile_project()),
+    ]
+}
+
+fn built_bundle(p: tempfile::TempDir) -> (tempfile::TempDir, PathBuf) {
     let status = assert_cmd::Command::cargo_bin("healthpress")
         .unwrap()
         .current_dir(p.path())
@@ -48,7 +57,12 @@ fn pages(bundle: &Path) -> Vec<PathBuf> {
 #[test]
 #[ignore = "needs Java and the vnu-jar npm package (installed by .ci/run)"]
 fn pages_pass_the_nu_html_checker() {
-    let (_p, bundle) = built_bundle();
+    for (_p, bundle) in built_bundles() {
+        nu_html_checker(&bundle);
+    }
+}
+
+fn nu_html_checker(bundle: &Path) {
     let jar = node_modules().join("vnu-jar/build/dist/vnu.jar");
     assert!(
         jar.exists(),
@@ -59,7 +73,7 @@ fn pages_pass_the_nu_html_checker() {
         .arg("-jar")
         .arg(&jar)
         .args(["--errors-only", "--format", "gnu"])
-        .args(pages(&bundle))
+        .args(pages(bundle))
         .output()
         .expect("java runs");
     assert!(
@@ -75,11 +89,16 @@ fn pages_pass_the_nu_html_checker() {
 #[test]
 #[ignore = "needs Debian's chromium and the axe-core and playwright-core npm packages (installed by .ci/run)"]
 fn pages_pass_axe_in_chromium() {
-    let (_p, bundle) = built_bundle();
+    for (_p, bundle) in built_bundles() {
+        axe(&bundle);
+    }
+}
+
+fn axe(bundle: &Path) {
     let script = common::repo().join("tests/browser/axe.mjs");
     let out = Command::new("node")
         .arg(&script)
-        .arg(&bundle)
+        .arg(bundle)
         .arg(node_modules())
         .output()
         .expect("node runs");
@@ -90,7 +109,7 @@ fn pages_pass_axe_in_chromium() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains(&format!("{} passed, 0 failed", pages(&bundle).len())),
+        text.contains(&format!("{} passed, 0 failed", pages(bundle).len())),
         "{text}"
     );
 }

@@ -44,6 +44,7 @@ fn corpus() -> &'static Path {
                 .status()
                 .unwrap();
             assert!(status.success());
+            common::add_media_files(&dir.path().join("content"));
             std::fs::copy(
                 common::repo().join("healthpress.toml"),
                 dir.path().join("healthpress.toml"),

@@ -4,7 +4,7 @@
 //! scheme becomes empty. Raw HTML is never passed through (comrak's safe mode), and
 //! callouts get labelled, accessible markup of their own.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Options, format_html};
@@ -93,6 +93,7 @@ pub fn escape(text: &str) -> String {
 pub fn rewrite_links<'a>(root: &'a AstNode<'a>, links: &LinkMap<'_>, out: &mut Rendered) {
     for node in root.descendants() {
         let mut data = node.data_mut();
+        let is_link = matches!(data.value, NodeValue::Link(_));
         let (NodeValue::Link(l) | NodeValue::Image(l)) = &mut data.value else {
             continue;
         };
@@ -101,12 +102,11 @@ pub fn rewrite_links<'a>(root: &'a AstNode<'a>, links: &LinkMap<'_>, out: &mut R
         } else if let Some(id) = l.url.strip_prefix("article:") {
             out.article_links.insert(id.to_string());
             l.url = format!("{id}.html");
-        } else if let Some(id) = l.url.strip_prefix("media:") {
-            l.url = links
-                .media
-                .get(id)
-                .map(|s| s.to_string())
-                .unwrap_or_default();
+        } else if is_link && l.url.starts_with("media:") {
+            // A text link to a media entry: the media itself is shown as a figure
+            // where the body shows it with `![alt](media:ID)`; a link has no target.
+            let _ = &links.media;
+            l.url.clear();
         }
     }
 }
@@ -128,23 +128,24 @@ pub fn render<'a>(
     }];
     // Where the introduction ends in `html`: at the first section's heading.
     let mut introduction_end = None;
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
     let mut footnotes = String::new();
     let mut first = true;
     for node in root.children() {
+        // Media the block shows (`![alt](media:ID)`) are taken out of it and placed
+        // after it as figures of their own: an image or a video with its caption and
+        // transcript is a block, which cannot sit inside a paragraph or a sentence.
+        let lifted = lift_media(node);
+        let emptied = !lifted.is_empty() && is_blank(node);
         let data = node.data();
         let range = range_of(node);
         match &data.value {
+            NodeValue::Paragraph if emptied => extend(&mut sections, &range),
             // The page shows the title itself: a leading `# Title` is not repeated.
             NodeValue::Heading(h) if h.level == 1 && first => {}
             NodeValue::Heading(h) if h.level <= 2 => {
                 let text = plain_text(node);
-                let mut id = slug(&text);
-                let n = used_ids.entry(id.clone()).or_insert(0);
-                *n += 1;
-                if *n > 1 {
-                    id = format!("{id}-{n}");
-                }
+                let id = unique_id(slug(&text), &mut used_ids);
                 introduction_end.get_or_insert(html.len());
                 html.push_str("<h2 id=\"");
                 html.push_str(&id);
@@ -170,8 +171,8 @@ pub fn render<'a>(
                 out.callouts.push((range.start, callout));
                 extend(&mut sections, &range);
             }
-            NodeValue::FootnoteDefinition(_) => {
-                footnotes.push_str(&node_html(node, options));
+            NodeValue::FootnoteDefinition(f) => {
+                footnote_html(node, f, options, &mut footnotes);
             }
             _ => {
                 // Straight into the body: a body has dozens of these nodes.
@@ -179,12 +180,17 @@ pub fn render<'a>(
                 extend(&mut sections, &range);
             }
         }
+        for id in &lifted {
+            html.push_str("<figure data-healthpress-media=\"");
+            html.push_str(&escape(id));
+            html.push_str("\"></figure>\n");
+        }
         first = false;
     }
     if !footnotes.is_empty() {
-        html.push_str(&format!(
-            "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n{footnotes}</ol>\n</section>\n"
-        ));
+        html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+        html.push_str(&footnotes);
+        html.push_str("</ol>\n</section>\n");
     }
     // An introduction with nothing in it is no section (it has no heading either).
     if html[..introduction_end.unwrap_or(html.len())]
@@ -195,6 +201,113 @@ pub fn render<'a>(
     }
     out.html = html;
     out.sections = sections;
+}
+
+/// Ids the page itself gives its own elements, which no heading may take: a heading
+/// whose slug is one of these, or starts with one of `PAGE_ID_PREFIXES`, gets
+/// `section-` in front (a heading "Sources" becomes `section-sources`).
+pub const PAGE_IDS: &[&str] = &[
+    "main",
+    "content",
+    "top",
+    "title",
+    "review",
+    "about-this-information",
+    "sources",
+    "related-articles",
+    "footnotes",
+];
+/// Prefixes of the ids the page and body give their own elements: footnotes and their
+/// references, callout labels, disclaimers, the index's topics.
+pub const PAGE_ID_PREFIXES: &[&str] = &["fn-", "fnref-", "callout-", "disclaimer-", "topic-"];
+
+fn reserved(id: &str) -> bool {
+    PAGE_IDS.contains(&id) || PAGE_ID_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+/// A section id from `base` that no other heading of the body and no element of the
+/// page has: `base`, or `section-base` when the page uses that id itself, and then
+/// `-2`, `-3`, … until it is free (a heading "A 2" after two "A"s does not collide).
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let base = if reserved(&base) {
+        format!("section-{base}")
+    } else {
+        base
+    };
+    if used.insert(base.clone()) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !reserved(id) && used.insert(id.clone()))
+        .expect("an unused number")
+}
+
+/// Take the media images (`![alt](media:ID)`) out of a top-level block; their ids, in
+/// order.
+fn lift_media<'a>(node: &'a AstNode<'a>) -> Vec<String> {
+    let found: Vec<(&'a AstNode<'a>, String)> = node
+        .descendants()
+        .filter_map(|d| match &d.data().value {
+            NodeValue::Image(l) => l.url.strip_prefix("media:").map(|id| (d, id.to_string())),
+            _ => None,
+        })
+        .collect();
+    found
+        .into_iter()
+        .map(|(d, id)| {
+            d.detach();
+            id
+        })
+        .collect()
+}
+
+/// Whether a block has nothing left to show (only white space and line breaks).
+fn is_blank<'a>(node: &'a AstNode<'a>) -> bool {
+    node.children().all(|c| match &c.data().value {
+        NodeValue::Text(t) => t.trim().is_empty(),
+        NodeValue::SoftBreak | NodeValue::LineBreak => true,
+        _ => false,
+    })
+}
+
+/// One footnote as an item of the page's footnote list, with a link back to each
+/// place that refers to it (comrak writes a list around each definition rendered on
+/// its own, which put a `section` inside the `ol`).
+fn footnote_html<'a>(
+    node: &'a AstNode<'a>,
+    f: &comrak::nodes::NodeFootnoteDefinition,
+    options: &Options<'_>,
+    out: &mut String,
+) {
+    let mut name = String::new();
+    let _ = comrak::html::escape_href(&mut name, &f.name, false);
+    out.push_str("<li id=\"fn-");
+    out.push_str(&name);
+    out.push_str("\">\n");
+    for child in node.children() {
+        let _ = format_html(child, options, out);
+    }
+    out.push_str("<p>");
+    for n in 1..=f.total_references.max(1) {
+        let suffix = if n > 1 {
+            format!("-{n}")
+        } else {
+            String::new()
+        };
+        if n > 1 {
+            out.push(' ');
+        }
+        out.push_str("<a href=\"#fnref-");
+        out.push_str(&name);
+        out.push_str(&suffix);
+        out.push_str("\" class=\"footnote-backref\">Back to the text");
+        if n > 1 {
+            out.push_str(&format!(" ({n})"));
+        }
+        out.push_str("</a>");
+    }
+    out.push_str("</p>\n</li>\n");
 }
 
 fn extend(sections: &mut [RenderedSection], range: &std::ops::Range<usize>) {
@@ -312,6 +425,60 @@ mod tests {
         assert!(r.callouts[0].1.contains("Talk to a health professional"));
         assert!(r.html.trim_end().ends_with("</section>"));
         assert!(r.html.contains("A note."));
+    }
+
+    // Heading ids are unique and never one the page uses itself: "Main", "Sources"
+    // and a heading that slugs to a footnote's id get `section-` in front; a heading
+    // "A 2" after two "A"s does not take the second one's `a-2`.
+    #[test]
+    fn heading_ids_are_unique_and_not_the_pages_own() {
+        let r = render(
+            "## A\n\nx\n\n## A\n\nx\n\n## A 2\n\nx\n\n## Main\n\nx\n\n## Sources\n\nx\n\n\
+             ## Fn 1\n\nx\n\n## Callout 1\n\nx\n\n## 🩺\n\nx\n\n## Section\n\nx\n",
+        );
+        assert_eq!(
+            ids(&r),
+            [
+                "a",
+                "a-2",
+                "a-2-2",
+                "section-main",
+                "section-sources",
+                "section-fn-1",
+                "section-callout-1",
+                "section",
+                "section-2"
+            ]
+        );
+    }
+
+    // Footnotes are one list of items, each with its id and a link back, with no
+    // `section` inside the `ol`.
+    #[test]
+    fn footnotes_are_one_valid_list() {
+        let r = render("One[^a] and two[^b], again[^a].\n\n[^a]: First.\n\n[^b]: Second.\n");
+        let html = &r.html;
+        assert_eq!(html.matches("<section").count(), 1, "{html}");
+        assert_eq!(html.matches("<ol>").count(), 1, "{html}");
+        let list = &html[html.find("<ol>").unwrap()..];
+        assert!(!list.contains("<section"), "{html}");
+        assert!(list.contains("<li id=\"fn-a\">") && list.contains("<li id=\"fn-b\">"));
+        assert!(list.contains("href=\"#fnref-a\"") && list.contains("href=\"#fnref-a-2\""));
+        assert!(html.contains("id=\"fnref-a\"") && html.contains("id=\"fnref-a-2\""));
+    }
+
+    // A media image is lifted out of its paragraph into a placeholder figure after it;
+    // a paragraph that held only the image is gone.
+    #[test]
+    fn media_become_figures_after_their_block() {
+        let r = render(
+            "Look ![a stretch](media:cat-cow) here.\n\n![alone](media:photo)\n\n![x](pic.png)\n",
+        );
+        assert_eq!(
+            r.html,
+            "<p>Look  here.</p>\n<figure data-healthpress-media=\"cat-cow\"></figure>\n\
+             <figure data-healthpress-media=\"photo\"></figure>\n<p><img src=\"pic.png\" alt=\"x\" /></p>\n"
+        );
     }
 
     // A body of only a title renders nothing and has no section at all.

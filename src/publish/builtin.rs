@@ -63,8 +63,54 @@ pub(super) fn article(p: &ArticlePage<'_>, jsonld: &str, css: &str, csp: &str) -
     escaped(&mut o, p.title);
     o.push_str("</h1>\n<p class=\"summary\">");
     escaped(&mut o, p.summary);
-    o.push_str("</p>\n");
+    o.push_str("</p>\n<div class=\"review\" id=\"review\">\n");
+    if !p.last_reviewed_iso.is_empty() {
+        o.push_str("\n<p>Last reviewed: <time datetime=\"");
+        escaped(&mut o, &p.last_reviewed_iso);
+        o.push_str("\">");
+        escaped(&mut o, &p.last_reviewed);
+        o.push_str("</time>.\nNext review due: <time datetime=\"");
+        escaped(&mut o, &p.next_review_iso);
+        o.push_str("\">");
+        escaped(&mut o, &p.next_review);
+        o.push_str("</time>.</p>\n");
+    } else {
+        o.push_str(
+            "\n<p><strong>Draft: this article has not been clinically reviewed.</strong></p>\n",
+        );
+    }
+    o.push('\n');
+    if !p.reviewers.is_empty() {
+        o.push_str("\n<p>Reviewed by ");
+        for (i, r) in p.reviewers.iter().enumerate() {
+            if i > 0 {
+                o.push_str("; ");
+            }
+            escaped(&mut o, r.name);
+            o.push_str(" (");
+            escaped(&mut o, r.credentials);
+            o.push_str("), ");
+            escaped(&mut o, r.role);
+        }
+        o.push_str(".</p>\n");
+    }
+    o.push_str("\n</div>\n");
     o.push_str(p.body_html);
+    o.push('\n');
+    if !p.related.is_empty() {
+        o.push_str(
+            "\n<section class=\"related\" aria-labelledby=\"related-articles\">\n\
+             <h2 id=\"related-articles\">Related information</h2>\n<ul>\n",
+        );
+        for r in &p.related {
+            o.push_str("\n<li><a href=\"");
+            escaped(&mut o, &r.href);
+            o.push_str("\">");
+            escaped(&mut o, r.title);
+            o.push_str("</a></li>\n");
+        }
+        o.push_str("\n</ul>\n</section>\n");
+    }
     o.push('\n');
     if !p.disclaimers.is_empty() {
         o.push_str(
@@ -74,9 +120,13 @@ pub(super) fn article(p: &ArticlePage<'_>, jsonld: &str, css: &str, csp: &str) -
         for d in &p.disclaimers {
             o.push_str("\n<div class=\"disclaimer\" id=\"disclaimer-");
             escaped(&mut o, d.id);
-            o.push_str("\">\n<h3>");
-            escaped(&mut o, d.title);
-            o.push_str("</h3>\n");
+            o.push_str("\">\n");
+            if d.show_title {
+                o.push_str("\n<h3>");
+                escaped(&mut o, d.title);
+                o.push_str("</h3>\n");
+            }
+            o.push('\n');
             o.push_str(d.html);
             o.push_str("\n</div>\n");
         }
@@ -113,37 +163,9 @@ pub(super) fn article(p: &ArticlePage<'_>, jsonld: &str, css: &str, csp: &str) -
         }
         o.push_str("\n</ul>\n</section>\n");
     }
-    o.push_str("\n</article>\n</main>\n<footer class=\"review\">\n<h2 class=\"visually-hidden\">Review</h2>\n");
-    if !p.last_reviewed_iso.is_empty() {
-        o.push_str("\n<p>Last reviewed: <time datetime=\"");
-        escaped(&mut o, &p.last_reviewed_iso);
-        o.push_str("\">");
-        escaped(&mut o, &p.last_reviewed);
-        o.push_str("</time>.\nNext review due: <time datetime=\"");
-        escaped(&mut o, &p.next_review_iso);
-        o.push_str("\">");
-        escaped(&mut o, &p.next_review);
-        o.push_str("</time>.</p>\n");
-    } else {
-        o.push_str(
-            "\n<p><strong>Draft: this article has not been clinically reviewed.</strong></p>\n",
-        );
-    }
-    o.push('\n');
-    if !p.reviewers.is_empty() {
-        o.push_str("\n<p>Reviewed by:</p>\n<ul class=\"reviewers\">\n");
-        for r in &p.reviewers {
-            o.push_str("\n<li>");
-            escaped(&mut o, r.name);
-            o.push_str(", ");
-            escaped(&mut o, r.credentials);
-            o.push_str(", ");
-            escaped(&mut o, r.role);
-            o.push_str("</li>\n");
-        }
-        o.push_str("\n</ul>\n");
-    }
-    o.push_str("\n<p class=\"topics\">Topics: ");
+    o.push_str(
+        "\n</article>\n</main>\n<footer class=\"site-footer\">\n<p class=\"topics\">Topics: ",
+    );
     for (i, t) in p.topics.iter().enumerate() {
         if i > 0 {
             o.push_str(", ");

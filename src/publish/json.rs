@@ -179,6 +179,10 @@ impl Parts {
             out.extend_from_slice(b"\":");
             out.extend_from_slice(part);
         }
+        if !a.media.is_empty() {
+            out.extend_from_slice(b",\"media\":");
+            out.extend(compact(&a.media));
+        }
         if let Some(reading) = &a.reading {
             out.extend_from_slice(b",\"reading\":");
             out.extend(compact(reading));

@@ -8,8 +8,10 @@
 mod builtin;
 pub mod channel;
 mod json;
+pub mod media;
 pub mod model;
 pub mod page;
+mod related;
 pub mod sign;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -109,6 +111,8 @@ pub struct Publisher<'c> {
     config: &'c Config,
     options: BuildOptions,
     pages: page::Pages,
+    /// The media files copied into the bundle so far.
+    media: media::MediaStore,
     tmp: PathBuf,
     previous: Option<(Version, PreviousManifest)>,
     /// The previous bundle's version folder.
@@ -152,7 +156,10 @@ impl<'c> Publisher<'c> {
     /// Take the output folder's lock, read the previous bundle and make the temporary
     /// folder. Nothing visible changes until `finish`.
     pub fn start(config: &'c Config, options: BuildOptions) -> Result<Publisher<'c>, RunError> {
-        let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        let mut since = std::time::Instant::now();
+        pages.titles = related::titles(config);
+        phase("titles for the related lists", &mut since);
         let out = &options.out;
         let created_out = !out.exists();
         std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
@@ -201,6 +208,7 @@ impl<'c> Publisher<'c> {
             config,
             options,
             pages,
+            media: media::MediaStore::new(config, Some(&tmp)),
             tmp,
             previous,
             previous_dir,
@@ -245,7 +253,7 @@ impl<'c> Publisher<'c> {
         body: &Body,
         disclaimers: &Disclaimers,
     ) -> Result<Written, RunError> {
-        let mut p = prepare(a, body, disclaimers, self.config, &self.pages)?;
+        let mut p = prepare(a, body, disclaimers, self.config, &self.pages, &self.media)?;
         let id = p.article.id.clone();
         let (old, retired) = match (&self.previous, self.previous_ids.get(&id)) {
             (Some((_, m)), Some(&Previous::Article(i))) => (Some(&m.articles[i]), None),
@@ -351,7 +359,11 @@ impl<'c> Publisher<'c> {
             })
             && same("links", &|v| {
                 Vec::<PublishedLink>::deserialize(v).is_ok_and(|l| l == a.links)
-            });
+            })
+            && match field("media") {
+                Some(v) => Vec::<PublishedMedia>::deserialize(v).is_ok_and(|m| m == a.media),
+                None => earlier.is_some() && a.media.is_empty(),
+            };
         if !format_changed && !body_same {
             what.push(ChangeKind::Body);
         }
@@ -600,6 +612,7 @@ impl<'c> Publisher<'c> {
             files.clone(),
             &content_hash,
             &self.options.generated_at,
+            self.media.files(),
         )?;
         if let Some(signer) = &self.options.signer {
             let path = self.tmp.join("manifest.json");
@@ -735,8 +748,17 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
             file.display()
         )));
     }
-    let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
-    let prepared = prepare(article, &article.body, &corpus.disclaimers, config, &pages)?;
+    let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+    pages.titles = related::titles(config);
+    let store = media::MediaStore::new(config, None);
+    let prepared = prepare(
+        article,
+        &article.body,
+        &corpus.disclaimers,
+        config,
+        &pages,
+        &store,
+    )?;
     // A new private folder (0700, created exclusively, unpredictable name): a fixed
     // name in the shared temporary folder could be a link someone else planted.
     let mut builder = tempfile::Builder::new();
@@ -840,6 +862,7 @@ fn prepare(
     disclaimers: &Disclaimers,
     config: &Config,
     pages: &page::Pages,
+    store: &media::MediaStore,
 ) -> Result<Prepared, RunError> {
     let mut front = FrontMatter::deserialize(&a.front.value).map_err(|e| {
         RunError::Content(format!(
@@ -927,7 +950,8 @@ fn prepare(
             },
         })
         .collect();
-    let html = rendered.html.clone();
+    let media = store.publish(&a.file.path, &front.media)?;
+    let html = media::figures(&rendered.html, &media);
     let article = PublishedArticle {
         format: FORMAT_VERSION,
         id: front.id.clone(),
@@ -937,6 +961,7 @@ fn prepare(
         callouts,
         disclaimers,
         links,
+        media,
         reading: crate::readability::scores(body),
         front_matter: front,
     };
@@ -1159,6 +1184,7 @@ fn write_file(
 
 /// The manifest, written last: a folder with a manifest is a whole bundle.
 /// Its sha256 and size.
+#[allow(clippy::too_many_arguments)]
 fn write_manifest(
     config: &Config,
     dir: &Path,
@@ -1167,6 +1193,7 @@ fn write_manifest(
     files: BundleFiles,
     content_hash: &str,
     generated_at: &str,
+    media: Vec<MediaFile>,
 ) -> Result<FileRef, RunError> {
     let skeleton = Manifest {
         format: FORMAT_VERSION,
@@ -1178,6 +1205,7 @@ fn write_manifest(
         articles: Vec::new(),
         retired: plan.retired.clone(),
         files,
+        media,
     };
     let pieces = manifest_pieces(&skeleton, written)?;
     write_pieces(dir, "manifest.json", &pieces)
@@ -1545,6 +1573,7 @@ mod tests {
                     changelog: file("changelog.json"),
                     deltas: Vec::new(),
                 },
+                media: Vec::new(),
             };
             let pieces = manifest_pieces(&manifest, &written).unwrap();
             let joined: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied()).collect();
@@ -1571,7 +1600,9 @@ mod tests {
         let pages = page::Pages::new(&config).unwrap();
         let mut compared = 0;
         for a in &corpus.articles {
-            let Ok(mut p) = prepare(a, &a.body, &corpus.disclaimers, &config, &pages) else {
+            let store = media::MediaStore::new(&config, None);
+            let Ok(mut p) = prepare(a, &a.body, &corpus.disclaimers, &config, &pages, &store)
+            else {
                 continue;
             };
             for (revision, reading) in [(1, p.article.reading), (12, None)] {

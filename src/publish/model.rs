@@ -45,6 +45,48 @@ pub struct Manifest {
     pub retired: Vec<RetiredArticle>,
     /// The other files of the bundle.
     pub files: BundleFiles,
+    /// Every media file an article shows, once each, named by its content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<MediaFile>,
+}
+
+/// A media file in the bundle: `media/<sha256>.<extension>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MediaFile {
+    /// Relative to the bundle folder, `/`-separated: `media/<sha256>.<extension>`.
+    pub path: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub bytes: u64,
+    /// The IANA media type, read from the file's bytes: `image/png`, `image/jpeg`,
+    /// `image/gif`, `image/webp`, `video/mp4` or `video/webm`.
+    pub media_type: String,
+    /// Width in pixels (images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Height in pixels (images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+/// One entry of an article's `media`, resolved for showing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedMedia {
+    pub id: String,
+    pub kind: crate::content::model::MediaKind,
+    pub alt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// Where `html` points for it: `../media/<sha256>.<extension>` (relative to the
+    /// article's files), or the https address of remote media a configuration allows.
+    pub href: String,
+    /// The file in the bundle, as listed in the manifest's `media`; none for remote media.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<MediaFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -248,6 +290,10 @@ pub struct PublishedArticle {
     pub callouts: Vec<PublishedCallout>,
     pub disclaimers: Vec<PublishedDisclaimer>,
     pub links: Vec<PublishedLink>,
+    /// The images and videos the page shows (each in `html` as a `figure`), in the
+    /// order of the front matter's `media`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<PublishedMedia>,
     /// Reading scores of the prose, when it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reading: Option<Scores>,

@@ -27,6 +27,8 @@ pub struct Pages {
     /// template of that name): those pages are written by `builtin` directly.
     builtin_article: bool,
     builtin_index: bool,
+    /// Id to title of each published article, for the pages' related lists.
+    pub titles: std::collections::HashMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,13 +61,7 @@ impl Pages {
                 })?;
         }
         let css = load("style.css", STYLE)?;
-        // The page allows exactly its own style sheet and nothing else: no scripts
-        // (JSON-LD is data, not run), no requests out, no forms, no frames.
-        let style_hash = base64(&Sha256::digest(css.as_bytes()));
-        let csp = format!(
-            "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self'; \
-             base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-        );
+        let csp = policy(&css, &[]);
         Ok(Pages {
             env,
             css: Value::from(css.clone()),
@@ -74,6 +70,7 @@ impl Pages {
             csp_text: csp,
             builtin_article: own("article.html").is_none(),
             builtin_index: own("index.html").is_none(),
+            titles: Default::default(),
         })
     }
 
@@ -130,22 +127,58 @@ impl Pages {
                     id: &d.id,
                     title: &d.title,
                     html: &d.html,
+                    // Not "About this information" twice in a row.
+                    show_title: !d.title.trim().eq_ignore_ascii_case(DISCLAIMERS_HEADING),
+                })
+                .collect(),
+            related: fm
+                .related
+                .iter()
+                .filter(|id| **id != article.id)
+                .filter_map(|id| {
+                    Some(RelatedView {
+                        href: format!("{id}.html"),
+                        title: self.titles.get(id)?,
+                    })
                 })
                 .collect(),
         };
+        // Remote media (only from origins the configuration allows) widen the policy
+        // by exactly the origins this page's media come from.
+        let mut origins: Vec<String> = article
+            .media
+            .iter()
+            .filter(|m| m.file.is_none())
+            .filter_map(|m| crate::media::https_origin(&m.href))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        let own_csp;
+        let csp = if origins.is_empty() {
+            &self.csp_text
+        } else {
+            own_csp = policy(&self.css_text, &origins);
+            &own_csp
+        };
         let jsonld = json_ld(fm, &lang, config);
         if self.builtin_article {
-            return Ok(super::builtin::article(
+            return Ok(clean(super::builtin::article(
                 &page,
                 &jsonld,
                 &self.css_text,
-                &self.csp_text,
-            ));
+                csp,
+            )));
         }
+        let csp = if origins.is_empty() {
+            self.csp.clone()
+        } else {
+            Value::from_safe_string(csp.to_string())
+        };
         self.render(
             "article.html",
-            context! { page => Value::from(Serde(&page)), jsonld, css => self.css.clone(), csp => self.csp.clone(), index_href => Value::from_safe_string("../index.html".into()) },
+            context! { page => Value::from(Serde(&page)), jsonld, css => self.css.clone(), csp, index_href => Value::from_safe_string("../index.html".into()) },
         )
+        .map(clean)
     }
 
     pub fn index(
@@ -159,7 +192,7 @@ impl Pages {
             .filter_map(|(id, label)| {
                 let list: Vec<IndexEntry<'_>> = articles
                     .iter()
-                    .filter(|a| a.topics.first() == Some(id))
+                    .filter(|a| a.topics.contains(id))
                     .map(|a| IndexEntry {
                         href: format!("articles/{}.html", a.id),
                         title: &a.title,
@@ -175,18 +208,19 @@ impl Pages {
             .collect();
         let title = "Health information";
         if self.builtin_index {
-            return Ok(super::builtin::index(
+            return Ok(clean(super::builtin::index(
                 &config.locale,
                 title,
                 &topics,
                 &self.css_text,
                 &self.csp_text,
-            ));
+            )));
         }
         self.render(
             "index.html",
             context! { lang => &config.locale, title, topics => Value::from(Serde(&topics)), css => self.css.clone(), csp => self.csp.clone() },
         )
+        .map(clean)
     }
 
     fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
@@ -222,6 +256,13 @@ pub(super) struct ArticlePage<'a> {
     pub(super) sources: Vec<SourceView<'a>>,
     pub(super) topics: Vec<TopicLabel<'a>>,
     pub(super) disclaimers: Vec<DisclaimerView<'a>>,
+    pub(super) related: Vec<RelatedView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RelatedView<'a> {
+    pub(super) href: String,
+    pub(super) title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -250,6 +291,7 @@ pub(super) struct DisclaimerView<'a> {
     pub(super) id: &'a str,
     pub(super) title: &'a str,
     pub(super) html: &'a str,
+    pub(super) show_title: bool,
 }
 
 #[derive(Serialize)]
@@ -286,6 +328,50 @@ pub fn source_href(s: &crate::content::model::SourceRef) -> Option<String> {
                 .as_ref()
                 .map(|p| format!("https://pubmed.ncbi.nlm.nih.gov/{p}/"))
         })
+}
+
+/// The heading of the page's disclaimers.
+const DISCLAIMERS_HEADING: &str = "About this information";
+
+/// The page's Content-Security-Policy: its own style sheet (by hash), images and
+/// videos from the bundle and from `origins`, and nothing else: no scripts (JSON-LD is
+/// data, not run), no other requests, no forms. `frame-ancestors` has no effect in a
+/// `<meta>` policy (browsers ignore it there and log a warning): a host that serves the
+/// pages sends it as an HTTP header.
+fn policy(css: &str, origins: &[String]) -> String {
+    let style_hash = base64(&Sha256::digest(css.as_bytes()));
+    let mut extra = String::new();
+    for o in origins {
+        extra.push(' ');
+        extra.push_str(o);
+    }
+    format!(
+        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self'{extra}; \
+         media-src 'self'{extra}; base-uri 'none'; form-action 'none'"
+    )
+}
+
+/// A page without the characters HTML forbids: C0 controls other than white space,
+/// DEL, C1 controls and Unicode noncharacters (a title or alt text can carry them
+/// through YAML escapes such as `"\u0007"`). Pages have none almost always: looked
+/// for first, copied only when found.
+fn clean(page: String) -> String {
+    let forbidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+            || ('\u{fdd0}'..='\u{fdef}').contains(&c)
+            || (c as u32 & 0xfffe) == 0xfffe
+    };
+    let suspicious = page.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+            || b == 0x7f
+            || b == 0xc2
+            || b == 0xef
+            || b >= 0xf0
+    });
+    if !suspicious || !page.chars().any(forbidden) {
+        return page;
+    }
+    page.chars().filter(|&c| !forbidden(c)).collect()
 }
 
 fn long_date(d: chrono::NaiveDate) -> String {
@@ -461,14 +547,25 @@ mod tests {
         let mut loader = crate::content::Loader::new(&config);
         loader.render = true;
         let corpus = loader.load(loader.discover().unwrap(), None);
-        let direct = Pages::new(&config).unwrap();
+        let mut direct = Pages::new(&config).unwrap();
         assert!(direct.builtin_article && direct.builtin_index);
-        let engine = Pages::new(&config).unwrap().engine_only();
+        let mut engine = Pages::new(&config).unwrap().engine_only();
+        // Related articles by their titles, one of them with markup characters.
+        let mut titles = super::super::related::titles(&config);
+        assert!(titles.len() >= 10);
+        titles.insert(
+            "sleeping-positions-in-pregnancy".into(),
+            "<b>&amp; \"quoted\"</b>".into(),
+        );
+        direct.titles = titles.clone();
+        engine.titles = titles;
         let mut articles: Vec<PublishedArticle> = corpus
             .articles
             .iter()
             .filter_map(|a| {
-                super::super::prepare(a, &a.body, &corpus.disclaimers, &config, &engine).ok()
+                let store = super::super::media::MediaStore::new(&config, None);
+                super::super::prepare(a, &a.body, &corpus.disclaimers, &config, &engine, &store)
+                    .ok()
             })
             .map(|p| p.article)
             .collect();
@@ -481,6 +578,10 @@ mod tests {
         fm.locale = Some("en-\"GB\"".into());
         fm.topics.push("pregnancy".into());
         fm.topics.push("not-a-topic-<x>".into());
+        fm.related = vec![
+            "sleeping-positions-in-pregnancy".into(),
+            "no-such-article".into(),
+        ];
         for r in &mut fm.reviewers {
             r.name = format!("Dr {marked}");
             r.role = "GP/partner".into();

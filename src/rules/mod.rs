@@ -28,10 +28,14 @@ mod invalid_disclaimer;
 mod invalid_suppression;
 mod invisible_character;
 mod last_reviewed_in_future;
+mod media_origin_not_allowed;
+mod media_too_large;
+mod media_type_mismatch;
 mod missing_alt_text;
 mod missing_callout;
 mod missing_consult_note;
 mod missing_disclaimer;
+mod missing_media_file;
 mod missing_urgent_help;
 mod mixed_script_word;
 mod nested_callout;
@@ -148,6 +152,10 @@ pub static RULES: &[&RuleDef] = &[
     &broken_link::RULE,
     &dangling_media_reference::RULE,
     &missing_alt_text::RULE,
+    &missing_media_file::RULE,
+    &media_type_mismatch::RULE,
+    &media_too_large::RULE,
+    &media_origin_not_allowed::RULE,
     &empty_section::RULE,
     &placeholder_text::RULE,
     &raw_html::RULE,

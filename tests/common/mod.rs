@@ -118,3 +118,58 @@ pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
         diagnostics: outcome.diagnostics,
     }
 }
+
+/// Give every local media file that the articles under `content` name (as the corpus
+/// generator writes them, `src: "images/…"`) a small real image, so that a generated
+/// corpus passes `missing-media-file`.
+pub fn add_media_files(content: &Path) {
+    let image = std::fs::read(fixtures().join("media/photo.png")).unwrap();
+    let mut stack = vec![content.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines() {
+                let Some(src) = line.trim_start().strip_prefix("src: ") else {
+                    continue;
+                };
+                let src = src.trim().trim_matches('"');
+                if src.contains("://") {
+                    continue;
+                }
+                let file = dir.join(src);
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(&file, &image).unwrap();
+            }
+        }
+    }
+}
+
+/// The repository's content with an article made to trip the pages up
+/// (`tests/fixtures/hostile`): headings that are the page's own words ("Main",
+/// "Sources", "Footnotes", "Top"), repeated and emoji headings, footnotes, an image and
+/// a video with caption and transcript, control characters in front matter and body.
+/// Signed off, so that it builds.
+pub fn hostile_project() -> tempfile::TempDir {
+    let p = repo_project();
+    let dir = p.path().join("content/pregnancy");
+    copy_tree(&fixtures().join("hostile"), &dir);
+    let out = healthpress(p.path())
+        .args(["sign-off", "content/pregnancy/odd-headings.md"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p
+}
