@@ -123,7 +123,7 @@ fn unlink(root: &Path, id: &str) {
         if cleaned != t {
             std::fs::write(&f, cleaned).unwrap();
             let rel = f.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-            healthpress(root).args(["sign-off", &rel]).assert().code(0);
+            common::sign_off(root, &rel);
         }
     }
 }
@@ -161,6 +161,16 @@ fn first_build_is_valid() {
     assert!(page.contains("About this information"));
     assert!(page.contains("\"@type\":\"MedicalWebPage\""));
     let json = read_json(&bundle.join("articles/upper-back-pain-in-pregnancy.json"));
+    // Who signed it off and when: in the article JSON (not in its front matter) and on
+    // the page right under the title.
+    assert_eq!(
+        json["sign_off"],
+        serde_json::json!({ "by": "Dr Helen Ward", "on": "2026-12-06" })
+    );
+    assert!(json["front_matter"].get("sign_off").is_none());
+    assert!(page.contains(
+        "</h1>\n<p class=\"sign-off\">Clinically signed off by Dr Helen Ward on <time datetime=\"2026-12-06\">"
+    ));
     assert!(json["sections"].as_array().unwrap().len() >= 3);
     assert!(
         json["disclaimers"]
@@ -203,10 +213,7 @@ fn version_sequence() {
     // One article's words change (and are signed off): patch, revision 2.
     let posture = root.join("content/pregnancy/posture-in-pregnancy.md");
     edit(&posture, "Stand tall", "Stand up tall");
-    healthpress(root)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
-        .assert()
-        .code(0);
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.1"));
@@ -232,10 +239,7 @@ fn version_sequence() {
         "status: draft",
         "status: published\nlast_reviewed: 2026-11-01\nnext_review: 2028-11-01\nreviewers:\n  - name: Sarah Okafor\n    credentials: RM\n    role: Community midwife",
     );
-    healthpress(root)
-        .args(["sign-off", "content/pregnancy/back-care-after-birth.md"])
-        .assert()
-        .code(0);
+    common::sign_off(root, "content/pregnancy/back-care-after-birth.md");
     let out = build(root).get_output().clone();
     let text = String::from_utf8_lossy(&out.stdout);
     if !text.contains("wrote bundle 1.1.0") {
@@ -371,6 +375,7 @@ fn format_change_rewrites_every_article() {
         "title: ",
         "title: Good ",
     );
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 2.0.0"));
@@ -420,13 +425,8 @@ fn changelog_says_what_changed() {
         "Small changes",
         "Small, simple changes",
     );
-    healthpress(root)
-        .args([
-            "sign-off",
-            "content/pregnancy/upper-back-pain-in-pregnancy.md",
-        ])
-        .assert()
-        .code(0);
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
+    common::sign_off(root, "content/pregnancy/upper-back-pain-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.1"));
@@ -477,6 +477,7 @@ fn changelog_says_what_changed() {
         "title: Good ",
         "title: ",
     );
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.3"));
