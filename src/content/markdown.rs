@@ -64,6 +64,8 @@ impl Markdown {
             first_line: file.line_of(range.start),
             body: Body {
                 range: range.clone(),
+                // About one byte of structure for every eight of text: few reallocations.
+                shape: Vec::with_capacity(range.len() / 8),
                 ..Body::default()
             },
         };
