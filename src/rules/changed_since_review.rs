@@ -41,8 +41,9 @@ pub static RULE: RuleDef = RuleDef {
 
 struct ChangedSinceReview;
 
-/// How many of a file's commits are searched for the signed-off version.
-const MAX_COMMITS: usize = 100;
+/// How many of a file's newest commits are searched for the signed-off version (one
+/// `git show` each; the newest usually matches, since the sign-off is committed).
+const MAX_COMMITS: usize = 30;
 
 impl Check for ChangedSinceReview {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
