@@ -52,9 +52,18 @@ fn corpus(n: usize, defects: usize) -> PathBuf {
                 continue;
             }
             let a = loader.load_file(path.clone(), kind);
-            if let Some(hash) = healthpress::signoff::clinical_hash(&a) {
-                let text =
-                    healthpress::signoff::with_sign_off(&a.file.text, a.front_range.clone(), &hash);
+            let by = healthpress::signoff::reviewer_names(&a)
+                .first()
+                .map_or("Bench Reviewer", |n| n)
+                .to_string();
+            if let Some(hash) = healthpress::signoff::clinical_hash(&a, &a.body, &by, "2026-01-01")
+            {
+                let record = healthpress::signoff::Record {
+                    hash: &hash,
+                    by: &by,
+                    on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                };
+                let text = healthpress::signoff::with_sign_off(&a, &record);
                 std::fs::write(&path, text).unwrap();
             }
         }

@@ -40,12 +40,19 @@ pub enum Command {
     },
     /// List the rules.
     Rules,
-    /// Record, after a clinical review, a hash of each article's clinical content in its
-    /// front matter (a folder means every article in it).
+    /// Record, after a clinical review, a hash of everything patients see of each
+    /// article, the reviewer and the date in its front matter (a folder means every
+    /// article in it). Refuses drafts and articles with errors.
     SignOff {
         /// Articles or folders of articles.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Who reviewed the articles: one of each article's `reviewers`, by name.
+        #[arg(long, required = true, value_name = "NAME")]
+        reviewer: String,
+        /// The date to record (default: today); `last_reviewed` may not be after it.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<NaiveDate>,
     },
     /// Write a new draft article with every required field and the disclaimers and
     /// callouts the policy requires, as clearly marked placeholders.

@@ -167,3 +167,48 @@ fn front_matter_id(text: &str) -> Option<String> {
     }
     None
 }
+
+/// `git` run quietly in `dir`: its output, or None when git is missing or fails.
+fn git_quiet(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+/// The folder and name of a file, as `git -C` takes them.
+fn dir_and_name(path: &Path) -> Option<(&Path, String)> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Some((dir, path.file_name()?.to_str()?.to_string()))
+}
+
+/// The commits that changed `path`, newest first, at most `limit` of them: empty
+/// outside a git repository or for a file git does not track.
+pub fn file_commits(path: &Path, limit: usize) -> Vec<String> {
+    let Some((dir, name)) = dir_and_name(path) else {
+        return Vec::new();
+    };
+    let limit = format!("-n{limit}");
+    git_quiet(dir, &["log", &limit, "--format=%H", "--", &name])
+        .map(|out| {
+            String::from_utf8_lossy(&out)
+                .lines()
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `path` as committed in `rev`, when it was and is text.
+pub fn file_at(path: &Path, rev: &str) -> Option<String> {
+    let (dir, name) = dir_and_name(path)?;
+    String::from_utf8(git_quiet(dir, &["show", &format!("{rev}:./{name}")])?).ok()
+}

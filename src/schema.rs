@@ -194,7 +194,8 @@ const FIELD_HELP: &[(&str, &str)] = &[
     ("url", "write a full web address starting with `https://`"),
     (
         "sign_off",
-        "do not edit this field by hand: run `healthpress sign-off FILE` after a clinical review",
+        "do not edit this field by hand: run `healthpress sign-off --reviewer NAME FILE` after a \
+         clinical review",
     ),
     (
         "last_reviewed",
@@ -293,6 +294,11 @@ fn explain(
                 help: Some(help),
             }
         }
+        ValidationErrorKind::AnyOf { .. } if pointer == "/sign_off" => Violation {
+            range: key_range(doc, pointer, fallback),
+            message: "`sign_off` is not a sign-off that `healthpress sign-off` writes".into(),
+            help: field_help("sign_off"),
+        },
         ValidationErrorKind::AnyOf { .. } if schema_path.contains("anyOf") => Violation {
             range: key_range(doc, pointer, fallback),
             message: format!("{field} needs at least one of `url`, `doi` or `pmid`"),

@@ -367,7 +367,7 @@ fn an_app_syncs_what_changed_and_ends_with_the_new_bundle() {
         "helping a pregnant partner with back pain",
     );
     healthpress(root)
-        .args(["sign-off", posture, stress])
+        .args(["sign-off", "--reviewer", "Sarah Okafor", posture, stress])
         .assert()
         .code(0);
     build();

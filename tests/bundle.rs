@@ -123,9 +123,12 @@ fn unlink(root: &Path, id: &str) {
             .replace(&format!("{id}, "), "")
             .replace(&format!("[{id}]"), "[]");
         if cleaned != t {
+            let published = cleaned.contains("\nstatus: published");
             std::fs::write(&f, cleaned).unwrap();
-            let rel = f.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-            healthpress(root).args(["sign-off", &rel]).assert().code(0);
+            if published {
+                let rel = f.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                common::sign_off(root, &rel);
+            }
         }
     }
 }
@@ -163,6 +166,16 @@ fn first_build_is_valid() {
     assert!(page.contains("About this information"));
     assert!(page.contains("\"@type\":\"MedicalWebPage\""));
     let json = read_json(&bundle.join("articles/upper-back-pain-in-pregnancy.json"));
+    // Who signed it off and when: in the article JSON (not in its front matter) and on
+    // the page right under the title.
+    assert_eq!(
+        json["sign_off"],
+        serde_json::json!({ "by": "Dr Helen Ward", "on": "2026-12-06" })
+    );
+    assert!(json["front_matter"].get("sign_off").is_none());
+    assert!(page.contains(
+        "</h1>\n<p class=\"sign-off\">Clinically signed off by Dr Helen Ward on <time datetime=\"2026-12-06\">"
+    ));
     assert!(json["sections"].as_array().unwrap().len() >= 3);
     assert!(
         json["disclaimers"]
@@ -205,10 +218,7 @@ fn version_sequence() {
     // One article's words change (and are signed off): patch, revision 2.
     let posture = root.join("content/pregnancy/posture-in-pregnancy.md");
     edit(&posture, "Stand tall", "Stand up tall");
-    healthpress(root)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
-        .assert()
-        .code(0);
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.1"));
@@ -234,10 +244,7 @@ fn version_sequence() {
         "status: draft",
         "status: published\nlast_reviewed: 2026-11-01\nnext_review: 2028-11-01\nreviewers:\n  - name: Sarah Okafor\n    credentials: RM\n    role: Community midwife",
     );
-    healthpress(root)
-        .args(["sign-off", "content/pregnancy/back-care-after-birth.md"])
-        .assert()
-        .code(0);
+    common::sign_off(root, "content/pregnancy/back-care-after-birth.md");
     let out = build(root).get_output().clone();
     let text = String::from_utf8_lossy(&out.stdout);
     if !text.contains("wrote bundle 1.1.0") {
@@ -376,6 +383,7 @@ fn format_change_rewrites_every_article() {
         "title: ",
         "title: Good ",
     );
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 2.0.0"));
@@ -425,13 +433,8 @@ fn changelog_says_what_changed() {
         "Small changes",
         "Small, simple changes",
     );
-    healthpress(root)
-        .args([
-            "sign-off",
-            "content/pregnancy/upper-back-pain-in-pregnancy.md",
-        ])
-        .assert()
-        .code(0);
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
+    common::sign_off(root, "content/pregnancy/upper-back-pain-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.1"));
@@ -500,6 +503,7 @@ fn changelog_says_what_changed() {
         "title: Good ",
         "title: ",
     );
+    common::sign_off(root, "content/pregnancy/posture-in-pregnancy.md");
     build(root)
         .code(0)
         .stdout(predicate::str::contains("wrote bundle 1.0.3"));
@@ -839,7 +843,12 @@ fn withdrawal_and_return() {
     // Back: minor, revision 2, no longer listed as gone.
     edit(&moved, "status: review", "status: published");
     healthpress(root)
-        .args(["sign-off", &format!("content/musculoskeletal/{ID}.md")])
+        .args([
+            "sign-off",
+            "--reviewer",
+            "Sarah Okafor",
+            &format!("content/musculoskeletal/{ID}.md"),
+        ])
         .assert()
         .code(0);
     build(root)
@@ -895,7 +904,12 @@ fn withdrawal_and_return() {
     assert_eq!(removed["reason"], "removed");
     std::fs::write(&posture, text.replace("Stand tall", "Stand up tall")).unwrap();
     healthpress(root)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .args([
+            "sign-off",
+            "--reviewer",
+            "Sarah Okafor",
+            "content/pregnancy/posture-in-pregnancy.md",
+        ])
         .assert()
         .code(0);
     build(root)
@@ -952,10 +966,7 @@ fn drafts_never_block_publishing() {
         "Stand tall",
         "Stand tall ([at work](article:back-pain-at-work))",
     );
-    healthpress(root)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
-        .assert()
-        .code(0);
+    // (sign-off refuses it: it has an error.)
     build(root).code(1).stdout(predicate::str::contains(
         "`back-pain-at-work` is not published",
     ));
@@ -983,7 +994,12 @@ fn media_are_copied_listed_and_shown() {
     )
     .unwrap();
     healthpress(root)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .args([
+            "sign-off",
+            "--reviewer",
+            "Sarah Okafor",
+            "content/pregnancy/posture-in-pregnancy.md",
+        ])
         .assert()
         .code(0);
     build(root).code(0);

@@ -56,7 +56,14 @@ fn change_posture(root: &Path, from: &str, to: &str) {
         to,
     );
     healthpress(root)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .args([
+            "sign-off",
+            "--reviewer",
+            "James Whitfield",
+            "--today",
+            common::SIGNED_ON,
+            "content/pregnancy/posture-in-pregnancy.md",
+        ])
         .assert()
         .code(0);
 }
@@ -173,6 +180,8 @@ fn deltas_reach_back_over_several_versions() {
     healthpress(root)
         .args([
             "sign-off",
+            "--reviewer",
+            "James Whitfield",
             "content/musculoskeletal/lower-back-pain-in-adults.md",
         ])
         .assert()

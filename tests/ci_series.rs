@@ -149,7 +149,12 @@ fn series(template_path: &str) {
         "Stand up tall",
     );
     common::healthpress(&editor)
-        .args(["sign-off", "content/pregnancy/posture-in-pregnancy.md"])
+        .args([
+            "sign-off",
+            "--reviewer",
+            "Sarah Okafor",
+            "content/pregnancy/posture-in-pregnancy.md",
+        ])
         .assert()
         .code(0);
     git(&editor, &["commit", "--quiet", "-am", "posture"]);

@@ -276,13 +276,31 @@ fn schema_rules_explain() {
         .stdout(predicate::str::contains("[!CONSULT]"));
 }
 
-// sign-off records the hash, touching nothing else; an edit to the clinical text
-// then fails changed-since-review, and a re-wrap of the lines does not.
+/// The file's text without its `sign_off` lines.
+fn without_sign_off(text: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("sign_off:") {
+            inside = true;
+            continue;
+        }
+        if inside && line.starts_with("  ") {
+            continue;
+        }
+        inside = false;
+        out.push_str(line);
+    }
+    out
+}
+
+// sign-off records the hash, the reviewer and the date, touching nothing but the
+// sign_off lines; an edit of the clinical text then fails changed-since-review, naming
+// who signed it off and when, and a re-wrap of the lines does not.
 #[test]
 fn sign_off_and_changed_since_review() {
     let p = repo_project();
     let file = p.path().join(POSTURE);
-    let before = std::fs::read_to_string(&file).unwrap();
     edit(&file, "\n\n## ", "\n\n\n## ");
     let text = std::fs::read_to_string(&file).unwrap();
     let wrapped = text.replacen(". ", ".\n", 1);
@@ -296,22 +314,236 @@ fn sign_off_and_changed_since_review() {
         .args(["check", "--today", "2026-11-25", POSTURE])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("error[changed-since-review]"));
+        .stdout(predicate::str::contains("error[changed-since-review]"))
+        .stdout(predicate::str::contains(
+            "since James Whitfield signed it off on 2026-12-06",
+        ));
+    let before = std::fs::read_to_string(&file).unwrap();
     healthpress(p.path())
-        .args(["sign-off", POSTURE])
+        .args([
+            "sign-off",
+            "--reviewer",
+            "Sarah Okafor",
+            "--today",
+            "2026-11-25",
+            POSTURE,
+        ])
         .assert()
-        .code(0);
+        .code(0)
+        .stdout(predicate::str::contains("signed off"));
     let after = std::fs::read_to_string(&file).unwrap();
-    let changed: Vec<_> = before
-        .lines()
-        .zip(after.lines())
-        .filter(|(a, b)| a != b && a.starts_with("sign_off"))
-        .collect();
-    assert_eq!(changed.len(), 1, "exactly the sign_off line changes");
+    assert_eq!(without_sign_off(&after), without_sign_off(&before));
+    assert!(
+        after.contains("  by: \"Sarah Okafor\"\n  on: 2026-11-25\n"),
+        "{after}"
+    );
     healthpress(p.path())
         .args(["check", "--today", "2026-11-25", POSTURE])
         .assert()
         .code(0);
+    // Signing off the same again changes nothing.
+    healthpress(p.path())
+        .args([
+            "sign-off",
+            "--reviewer",
+            "Sarah Okafor",
+            "--today",
+            "2026-11-25",
+            POSTURE,
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("unchanged"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
+}
+
+// sign-off needs a reviewer, and refuses, changing nothing, a reviewer who is not one of
+// the article's, a draft, an article with errors and a `last_reviewed` after today.
+// Each path is judged on its own: the others are still signed off.
+#[test]
+fn sign_off_refusals() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    let sign = |reviewer: &str, paths: &[&str]| {
+        let mut cmd = healthpress(p.path());
+        cmd.args(["sign-off", "--reviewer", reviewer, "--today", "2026-11-25"])
+            .args(paths);
+        cmd.assert()
+    };
+    healthpress(p.path())
+        .args(["sign-off", POSTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--reviewer"));
+    let original = std::fs::read_to_string(&file).unwrap();
+    sign("Dr Nobody", &[POSTURE])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`Dr Nobody` is not one of its reviewers (`James Whitfield`, `Sarah Okafor`)",
+        ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+    let last_reviewed = original
+        .lines()
+        .find(|l| l.starts_with("last_reviewed:"))
+        .unwrap();
+    for (from, to, says) in [
+        ("status: published", "status: draft", "it is a draft"),
+        ("## Standing", "## TODO Standing", "[placeholder-text]"),
+        (
+            last_reviewed,
+            "last_reviewed: 2026-11-26",
+            "a review cannot have happened yet",
+        ),
+    ] {
+        std::fs::write(&file, original.replacen(from, to, 1)).unwrap();
+        let edited = std::fs::read_to_string(&file).unwrap();
+        sign("James Whitfield", &[POSTURE])
+            .code(1)
+            .stderr(predicate::str::contains(says))
+            .stderr(predicate::str::contains("not signed off"));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), edited, "{from}");
+    }
+    // One refused, one signed: exit 1, and the good one is written.
+    std::fs::write(
+        &file,
+        original.replacen("## Standing", "## TODO Standing", 1),
+    )
+    .unwrap();
+    let other = "content/pregnancy/sleeping-positions-in-pregnancy.md";
+    edit(&p.path().join(other), "---\n#", "---\n\n#");
+    sign("Sarah Okafor", &[POSTURE, other])
+        .code(1)
+        .stdout(predicate::str::contains(format!("signed off {other}")));
+    assert!(
+        std::fs::read_to_string(p.path().join(other))
+            .unwrap()
+            .contains("  on: 2026-11-25\n")
+    );
+}
+
+// Front matter that sign-off cannot rewrite line by line (a `...` end marker, a flow
+// mapping, indented fields) is refused by name, and the file left byte for byte.
+#[test]
+fn sign_off_refuses_front_matter_it_cannot_round_trip() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let (front, body) = original[4..].split_once("\n---\n").unwrap();
+    let indented: String = front.lines().map(|l| format!("  {l}\n")).collect();
+    let flow = "{id: posture-in-pregnancy, title: Posture in pregnancy, summary: How to stand., \
+                audience: patient, topics: [pregnancy], status: published, \
+                last_reviewed: 2026-08-03, next_review: 2027-08-03, \
+                reviewers: [{name: James Whitfield, credentials: RM, role: Midwife}], \
+                sources: [{title: NHS, url: \"https://www.nhs.uk/\"}], \
+                disclaimers: [general-medical, pregnancy]}\n";
+    for (variant, says) in [
+        (
+            format!(
+                "---\n{}\n...\n---\n{body}",
+                front.replacen("\nmedia: []", "", 1)
+            ),
+            "document end marker",
+        ),
+        (format!("---\n{flow}---\n{body}"), "flow style"),
+        (format!("---\n{indented}---\n{body}"), "indented"),
+    ] {
+        std::fs::write(&file, &variant).unwrap();
+        healthpress(p.path())
+            .args([
+                "sign-off",
+                "--reviewer",
+                "James Whitfield",
+                "--today",
+                "2026-11-25",
+                POSTURE,
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(says));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), variant, "{says}");
+    }
+}
+
+// A sign-off recorded with the old, narrower hash is reported as such, with the fix.
+#[test]
+fn legacy_sign_off_says_why_and_how_to_fix_it() {
+    let p = repo_project();
+    let file = p.path().join(POSTURE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let legacy = without_sign_off(&text).replacen(
+        "\n---\n#",
+        &format!("\nsign_off: sha256:{}\n---\n#", "0".repeat(64)),
+        1,
+    );
+    std::fs::write(&file, legacy).unwrap();
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", POSTURE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "recorded with an older, narrower hash",
+        ))
+        .stdout(predicate::str::contains("one clinical re-review fixes it"))
+        .stdout(predicate::str::contains(
+            "healthpress sign-off --reviewer NAME",
+        ));
+}
+
+// In a git repository, changed-since-review finds the last committed version that was
+// signed off and points at the first line whose clinical content differs from it (a
+// re-wrap above it does not count), naming who signed it off and when.
+#[test]
+fn changed_since_review_points_at_the_first_changed_line() {
+    let p = repo_project();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(p.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "signed off"]);
+    let file = p.path().join(POSTURE);
+    // A later commit that changes nothing patients see.
+    edit(
+        &file,
+        "\n## Sitting",
+        "\n<!-- reviewed again -->\n\n## Sitting",
+    );
+    git(&["commit", "-q", "-am", "a comment"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replacen(". ", ".\n", 1);
+    let target = "## Getting in and out of bed";
+    let line = text.lines().position(|l| l == target).unwrap() + 1;
+    std::fs::write(&file, text.replacen(target, "## Getting out of bed", 1)).unwrap();
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", POSTURE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("{POSTURE}:{line}:")))
+        .stdout(predicate::str::contains(
+            "since James Whitfield signed it off on 2026-12-06: the body here differs from the \
+             signed-off version (commit",
+        ));
+    // Outside git (or with no matching commit) it points at the sign-off itself.
+    std::fs::remove_dir_all(p.path().join(".git")).unwrap();
+    let sign_off_line = text.lines().position(|l| l == "sign_off:").unwrap() + 1;
+    healthpress(p.path())
+        .args(["check", "--today", "2026-11-25", POSTURE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "{POSTURE}:{sign_off_line}:"
+        )))
+        .stdout(predicate::str::contains(
+            "since James Whitfield signed it off on 2026-12-06\n",
+        ));
 }
 
 // Findings made after the pass, from the index alone (a duplicate id, links to an id

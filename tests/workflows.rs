@@ -20,6 +20,13 @@ fn project_with_findings() -> tempfile::TempDir {
     let file = p.path().join(POSTURE);
     edit(&file, "audience: patient", "audience: patients");
     edit(&file, "next_review: ", "next_review: 2026-12-20\n# was: ");
+    // The audience is signed off too: without this, the edit would also be a
+    // (correct) changed-since-review error, and these tests are about the formats.
+    edit(
+        &p.path().join("healthpress.toml"),
+        "require_sign_off = true",
+        "require_sign_off = false",
+    );
     p
 }
 

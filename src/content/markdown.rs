@@ -8,6 +8,7 @@ use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::{Arena, Options, parse_document};
 
 use crate::content::render::{self, LinkMap, Rendered};
+use crate::content::shape;
 use crate::source::SourceFile;
 
 /// comrak options, built once per run and shared by every thread.
@@ -63,6 +64,8 @@ impl Markdown {
             first_line: file.line_of(range.start),
             body: Body {
                 range: range.clone(),
+                // About one byte of structure for every eight of text: few reallocations.
+                shape: Vec::with_capacity(range.len() / 8),
                 ..Body::default()
             },
         };
@@ -96,6 +99,10 @@ pub struct Body {
     pub rendered: Option<Rendered>,
     /// Where the body first nests deeper than `MAX_NESTING` (nothing deeper is read).
     pub too_deep: Option<Range<usize>>,
+    /// The body's structure, recorded during the parse for the sign-off hash
+    /// (`shape` below): every block and inline element in document order, with where
+    /// in its `TextBlock` each inline element starts and ends. Text is not copied.
+    pub shape: Vec<u8>,
     /// Its reading scores, once computed (the readability rule and a build's page both
     /// need them).
     pub reading: std::sync::OnceLock<Option<crate::readability::Scores>>,
@@ -114,6 +121,7 @@ impl Body {
             code: Vec::new(),
             rendered: None,
             too_deep: None,
+            shape: Vec::new(),
             reading: std::sync::OnceLock::new(),
         }
     }
@@ -212,7 +220,7 @@ impl Html {
     }
 }
 
-fn is_comment(literal: &str) -> bool {
+pub(crate) fn is_comment(literal: &str) -> bool {
     let t = literal.trim();
     t.starts_with("<!--") && t.ends_with("-->") && t.matches("-->").count() == 1
 }
@@ -304,6 +312,7 @@ impl Builder<'_> {
         };
         for child in node.children() {
             let data = child.data();
+            let recorded = shape::open_block(&mut self.body.shape, &data.value);
             // Only the kinds below that keep a range need it.
             let range = || self.range(data.sourcepos);
             match &data.value {
@@ -402,6 +411,9 @@ impl Builder<'_> {
                     self.walk_blocks(child, cx);
                 }
             }
+            if recorded {
+                self.body.shape.push(shape::CLOSE);
+            }
         }
     }
 
@@ -465,10 +477,17 @@ impl Builder<'_> {
                         block.only_links = false;
                     }
                     let start = self.start(data.sourcepos) + c.num_backticks;
+                    shape::open_inline(&mut self.body.shape, block.text.len(), b"code", b"");
                     block.map.push((block.text.len(), start));
                     block.text.push_str(&c.literal);
+                    shape::close_inline(&mut self.body.shape, block.text.len());
                 }
                 NodeValue::SoftBreak | NodeValue::LineBreak => {
+                    if matches!(data.value, NodeValue::LineBreak) {
+                        let at = block.text.len();
+                        shape::open_inline(&mut self.body.shape, at, b"linebreak", b"");
+                        shape::close_inline(&mut self.body.shape, at);
+                    }
                     block
                         .map
                         .push((block.text.len(), self.start(data.sourcepos)));
@@ -478,10 +497,18 @@ impl Builder<'_> {
                     let range = self.range(data.sourcepos);
                     let image = matches!(data.value, NodeValue::Image(_));
                     let url = l.url.clone();
+                    let name: &[u8] = if image { b"image" } else { b"link" };
+                    shape::open_inline(
+                        &mut self.body.shape,
+                        block.text.len(),
+                        name,
+                        url.as_bytes(),
+                    );
                     drop(data);
                     let start = block.text.len();
                     block.links += 1;
                     self.inline(child, block, true, depth + 1);
+                    shape::close_inline(&mut self.body.shape, block.text.len());
                     self.body.links.push(Link {
                         url,
                         text: block.text[start..].to_string(),
@@ -489,15 +516,30 @@ impl Builder<'_> {
                         range,
                     });
                 }
-                NodeValue::HtmlInline(literal) => self.body.html.push(Html {
-                    literal: literal.clone(),
-                    range: self.range(data.sourcepos),
-                    block: false,
-                }),
-                NodeValue::FootnoteReference(_) => {}
+                NodeValue::HtmlInline(literal) => {
+                    if !is_comment(literal) {
+                        let at = block.text.len();
+                        shape::open_inline(&mut self.body.shape, at, b"html", literal.as_bytes());
+                        shape::close_inline(&mut self.body.shape, at);
+                    }
+                    self.body.html.push(Html {
+                        literal: literal.clone(),
+                        range: self.range(data.sourcepos),
+                        block: false,
+                    })
+                }
+                NodeValue::FootnoteReference(f) => {
+                    let at = block.text.len();
+                    shape::open_inline(&mut self.body.shape, at, b"footnote", f.name.as_bytes());
+                    shape::close_inline(&mut self.body.shape, at);
+                }
                 _ => {
+                    let at = block.text.len();
+                    let name = data.value.xml_node_name().as_bytes();
+                    shape::open_inline(&mut self.body.shape, at, name, b"");
                     drop(data);
                     self.inline(child, block, in_link, depth + 1);
+                    shape::close_inline(&mut self.body.shape, block.text.len());
                 }
             }
         }

@@ -5,6 +5,7 @@ pub mod index;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod shape;
 pub mod split;
 pub mod yaml;
 

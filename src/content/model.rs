@@ -64,10 +64,41 @@ pub struct FrontMatter {
     /// Images and videos the body shows with `![alt](media:ID)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<Media>,
-    /// Written by `healthpress sign-off`: the hash of the clinical content at review time.
+    /// Written by `healthpress sign-off`, never by hand: the hash of what patients see,
+    /// who signed it off and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
-    pub sign_off: Option<String>,
+    #[schemars(with = "SignOffField")]
+    pub sign_off: Option<SignOffField>,
+}
+
+/// `sign_off`: a sign-off, or a hash recorded by an earlier version of healthpress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SignOffField {
+    SignOff(SignOff),
+    /// `sha256:<hex>`: the first, narrower hash (summary, body, disclaimers and sources
+    /// only), with no reviewer or date. Read, and reported by `changed-since-review` as
+    /// needing one more clinical review and `healthpress sign-off`.
+    Legacy(LegacyHash),
+}
+
+/// The first, narrower hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct LegacyHash(#[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))] pub String);
+
+/// A clinical sign-off, as `healthpress sign-off --reviewer NAME` records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    /// `v2:sha256:<hex>` of what patients see of the article.
+    #[schemars(regex(pattern = r"^v2:sha256:[0-9a-f]{64}$"))]
+    pub hash: String,
+    /// Who signed it off: one of the article's `reviewers`.
+    #[schemars(length(min = 1))]
+    pub by: String,
+    /// When.
+    pub on: NaiveDate,
 }
 
 #[derive(

@@ -61,7 +61,17 @@ pub(super) fn article(p: &ArticlePage<'_>, jsonld: &str, css: &str, csp: &str) -
          </header>\n<main id=\"main\">\n<article>\n<h1>",
     );
     escaped(&mut o, p.title);
-    o.push_str("</h1>\n<p class=\"summary\">");
+    o.push_str("</h1>");
+    if !p.signed_off_by.is_empty() {
+        o.push_str("\n<p class=\"sign-off\">Clinically signed off by ");
+        escaped(&mut o, p.signed_off_by);
+        o.push_str(" on <time datetime=\"");
+        escaped(&mut o, &p.signed_off_on_iso);
+        o.push_str("\">");
+        escaped(&mut o, &p.signed_off_on);
+        o.push_str("</time>.</p>");
+    }
+    o.push_str("\n<p class=\"summary\">");
     escaped(&mut o, p.summary);
     o.push_str("</p>\n<div class=\"review\" id=\"review\">\n");
     if !p.last_reviewed_iso.is_empty() {

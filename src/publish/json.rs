@@ -187,6 +187,10 @@ impl Parts {
             out.extend_from_slice(b",\"reading\":");
             out.extend(compact(reading));
         }
+        if let Some(sign_off) = &a.sign_off {
+            out.extend_from_slice(b",\"sign_off\":");
+            out.extend(compact(sign_off));
+        }
         out.push(b'}');
         out
     }

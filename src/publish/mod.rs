@@ -345,9 +345,16 @@ impl<'c> Publisher<'c> {
             |name: &str, now: &dyn Fn(&serde_json::Value) -> bool| field(name).is_some_and(now);
         let a = &p.article;
         let mut what = Vec::new();
-        if !same("front_matter", &|v| {
-            FrontMatter::deserialize(v).is_ok_and(|f| f == a.front_matter)
-        }) {
+        // Who signed it off and when is metadata too.
+        let sign_off_same = match field("sign_off") {
+            Some(v) => PublishedSignOff::deserialize(v).ok() == a.sign_off,
+            None => a.sign_off.is_none(),
+        };
+        if !sign_off_same
+            || !same("front_matter", &|v| {
+                FrontMatter::deserialize(v).is_ok_and(|f| f == a.front_matter)
+            })
+        {
             what.push(ChangeKind::Metadata);
         }
         let body_same = same("html", &|v| v.as_str() == Some(a.html.as_str()))
@@ -870,7 +877,12 @@ fn prepare(
             a.name()
         ))
     })?;
-    front.sign_off = None;
+    let sign_off = match front.sign_off.take() {
+        Some(crate::content::model::SignOffField::SignOff(s)) => {
+            Some(PublishedSignOff { by: s.by, on: s.on })
+        }
+        _ => None,
+    };
     let none = crate::content::render::Rendered::default();
     let rendered = body.rendered.as_ref().unwrap_or(&none);
     let sections: Vec<Section> = rendered
@@ -964,6 +976,7 @@ fn prepare(
         media,
         reading: crate::readability::scores(body),
         front_matter: front,
+        sign_off,
     };
     let page = pages
         .article(&article, config)

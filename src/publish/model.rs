@@ -297,6 +297,18 @@ pub struct PublishedArticle {
     /// Reading scores of the prose, when it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reading: Option<Scores>,
+    /// Who signed off the article's clinical content and when, when it was signed off
+    /// (`healthpress sign-off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_off: Option<PublishedSignOff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedSignOff {
+    /// The reviewer's name, one of `front_matter.reviewers`.
+    pub by: String,
+    pub on: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -100,6 +100,17 @@ impl Pages {
             last_reviewed_iso: fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
             next_review: fm.next_review.map(long_date).unwrap_or_default(),
             next_review_iso: fm.next_review.map(|d| d.to_string()).unwrap_or_default(),
+            signed_off_by: article.sign_off.as_ref().map_or("", |s| s.by.as_str()),
+            signed_off_on: article
+                .sign_off
+                .as_ref()
+                .map(|s| long_date(s.on))
+                .unwrap_or_default(),
+            signed_off_on_iso: article
+                .sign_off
+                .as_ref()
+                .map(|s| s.on.to_string())
+                .unwrap_or_default(),
             reviewers: fm
                 .reviewers
                 .iter()
@@ -253,6 +264,10 @@ pub(super) struct ArticlePage<'a> {
     pub(super) next_review: String,
     pub(super) next_review_iso: String,
     pub(super) reviewers: Vec<Reviewer<'a>>,
+    /// Who signed off the clinical content, and when (empty when nobody has).
+    pub(super) signed_off_by: &'a str,
+    pub(super) signed_off_on: String,
+    pub(super) signed_off_on_iso: String,
     pub(super) sources: Vec<SourceView<'a>>,
     pub(super) topics: Vec<TopicLabel<'a>>,
     pub(super) disclaimers: Vec<DisclaimerView<'a>>,

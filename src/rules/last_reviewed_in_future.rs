@@ -36,8 +36,9 @@ impl Check for LastReviewedInFuture {
             sink.report(
                 a.value_range("/last_reviewed"),
                 format!(
-                    "`last_reviewed` is {last}, {days} days after today ({}): a review cannot \
+                    "`last_reviewed` is {last}, {days} day{} after today ({}): a review cannot \
                      have happened yet",
+                    if days == 1 { "" } else { "s" },
                     cx.today
                 ),
                 Some(

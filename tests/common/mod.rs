@@ -161,15 +161,64 @@ pub fn hostile_project() -> tempfile::TempDir {
     let p = repo_project();
     let dir = p.path().join("content/pregnancy");
     copy_tree(&fixtures().join("hostile"), &dir);
-    let out = healthpress(p.path())
-        .args(["sign-off", "content/pregnancy/odd-headings.md"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Its reviewer's name carries a control character, as written in its front matter.
+    healthpress(p.path())
+        .args(["sign-off", "--reviewer", "Dr Helen Ward\u{2}"])
+        .args(["--today", SIGNED_ON, "content/pregnancy/odd-headings.md"])
+        .assert()
+        .code(0);
     p
+}
+
+/// The date the repository's own content was signed off.
+pub const SIGNED_ON: &str = "2026-12-06";
+
+/// `healthpress sign-off` of one article (a path relative to `dir`) by its first
+/// reviewer, on the date the repository's content was signed off (so that a re-sign
+/// changes nothing but the hash); it must succeed.
+pub fn sign_off(dir: &Path, rel: &str) {
+    let text = std::fs::read_to_string(dir.join(rel)).unwrap();
+    let reviewer = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("- name:"))
+        .expect("the article has a reviewer")
+        .trim()
+        .to_string();
+    healthpress(dir)
+        .args([
+            "sign-off",
+            "--reviewer",
+            &reviewer,
+            "--today",
+            SIGNED_ON,
+            rel,
+        ])
+        .assert()
+        .code(0);
+}
+
+/// Sign off every article under `dir`'s content folder by its first reviewer, in
+/// process (a generated corpus has as many reviewers as articles).
+pub fn sign_off_all(dir: &Path) {
+    use healthpress::signoff::{self, Record};
+    let config = Config::load(&dir.join("healthpress.toml")).unwrap();
+    let loader = healthpress::content::Loader::new(&config);
+    for (path, kind) in loader.discover().unwrap() {
+        if kind != healthpress::content::FileKind::Article {
+            continue;
+        }
+        let a = loader.load_file(path.clone(), kind);
+        let Some(by) = signoff::reviewer_names(&a).first().map(|n| n.to_string()) else {
+            continue;
+        };
+        let on = today();
+        if let Some(hash) = signoff::clinical_hash(&a, &a.body, &by, &on.to_string()) {
+            let record = Record {
+                hash: &hash,
+                by: &by,
+                on,
+            };
+            std::fs::write(&path, signoff::with_sign_off(&a, &record)).unwrap();
+        }
+    }
 }
