@@ -173,15 +173,33 @@ fn run_steps(name: &str, steps: &[String], git: &str, root: &Path, target: &Path
 
 // Each template's own install steps, with only the repository address changed (to a
 // clone of this repository), install a healthpress that checks this repository's
-// content. The build is slow; HEALTHPRESS_INSTALL_TARGET_DIR reuses a target folder.
+// content. The build is slow; HEALTHPRESS_INSTALL_TARGET_DIR/<commit> keeps it between
+// runs at one commit.
 #[test]
 #[ignore = "builds healthpress in release mode (minutes); run by .ci/run"]
 fn template_install_steps_install_a_working_healthpress() {
     let dir = tempfile::tempdir().unwrap();
     let git = format!("file://{}", clone_of_this_repo(dir.path()).display());
-    let target = std::env::var_os("HEALTHPRESS_INSTALL_TARGET_DIR")
+    // cargo install reuses a build in a kept target folder even when the git commit
+    // differs (seen with cargo 1.95), which would test an old binary: one folder per
+    // commit, and the others removed.
+    let head = Command::new("git")
+        .current_dir(common::repo())
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let base = std::env::var_os("HEALTHPRESS_INSTALL_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| common::repo().join("target/install-test"));
+    if let Ok(entries) = std::fs::read_dir(&base) {
+        for e in entries.flatten() {
+            if e.file_name().to_str() != Some(head.as_str()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let target = base.join(&head);
     for (name, steps) in install_steps() {
         let root = dir.path().join(name.replace('/', "-"));
         std::fs::create_dir_all(&root).unwrap();
