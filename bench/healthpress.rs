@@ -1,10 +1,12 @@
-//! criterion benchmarks of each stage of `check` and `build`, over corpora made by
-//! ../shared/bench/gen_corpus.py: 1,000 articles always, 10,000 too when
+//! criterion benchmarks of each stage of `check` and `build`, over corpora made by the
+//! project's generator (bench/corpus.rs): 1,000 articles always, 10,000 too when
 //! HEALTHPRESS_BENCH_BIG is set. The whole-process comparison with the floor and the
 //! peers is bench/compare.py.
 
+#[path = "corpus.rs"]
+mod corpus;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -22,27 +24,17 @@ fn today() -> NaiveDate {
 /// A corpus of `n` articles (with `defects` injected), generated once into target/bench.
 fn corpus(n: usize, defects: usize) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // "v2": corpora made before disclaimers were left unsigned (below) failed their
-    // check, and must not be taken for ready.
-    let dir = root.join(format!("target/bench/criterion-v2-{n}-{defects}"));
+    // "v3": made by bench/corpus.rs; earlier corpora came from another generator.
+    let dir = root.join(format!("target/bench/criterion-v3-{n}-{defects}"));
     if !dir.join(".ready").exists() {
         let _ = std::fs::remove_dir_all(&dir);
-        let status = Command::new("python3")
-            .arg(root.join("../shared/bench/gen_corpus.py"))
-            .arg(&dir)
-            .args([
-                "--articles",
-                &n.to_string(),
-                "--seed",
-                "1",
-                "--defects",
-                &defects.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs the corpus generator");
-        assert!(status.success());
-        std::fs::copy(root.join("healthpress.toml"), dir.join("healthpress.toml")).unwrap();
+        let options = corpus::Options {
+            articles: n,
+            seed: 1,
+            defects,
+            require_sign_off: true,
+        };
+        corpus::generate(&dir, &options).unwrap();
         // Signed off, as a real library is; otherwise every article fails the same rule.
         let config = Config::load(&dir.join("healthpress.toml")).unwrap();
         let loader = Loader::new(&config);

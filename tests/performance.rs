@@ -4,10 +4,14 @@
 //! figures of the day.
 //! Each side's fastest of seven alternating runs is compared: noise on a shared machine
 //! only ever adds time, so the minimum is the steadiest figure.
-//! Needs python3 for the corpus generator and release builds of healthpress and the
-//! floor; .ci/run provides them and sets HEALTHPRESS_RELEASE_BIN and HEALTHPRESS_FLOOR_BIN.
+//! The corpus comes from the project's own generator (bench/corpus.rs). Needs release
+//! builds of healthpress and the floor; .ci/run provides them and sets
+//! HEALTHPRESS_RELEASE_BIN and HEALTHPRESS_FLOOR_BIN.
 
 mod common;
+
+#[path = "../bench/corpus.rs"]
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,20 +40,13 @@ fn corpus() -> &'static Path {
     CORPUS
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let status = Command::new("python3")
-                .arg(common::repo().join("../shared/bench/gen_corpus.py"))
-                .arg(dir.path())
-                .args(["--articles", "1000", "--seed", "3"])
-                .stdout(std::process::Stdio::null())
-                .status()
-                .unwrap();
-            assert!(status.success());
+            let options = corpus::Options {
+                articles: 1000,
+                seed: 3,
+                ..corpus::Options::default()
+            };
+            corpus::generate(dir.path(), &options).unwrap();
             common::add_media_files(&dir.path().join("content"));
-            std::fs::copy(
-                common::repo().join("healthpress.toml"),
-                dir.path().join("healthpress.toml"),
-            )
-            .unwrap();
             // Each article by its own reviewer, as `healthpress sign-off` would.
             common::sign_off_all(dir.path());
             dir
@@ -82,7 +79,7 @@ fn ratio(
 }
 
 #[test]
-#[ignore = "needs python3 and release builds of healthpress and the floor (run by .ci/run)"]
+#[ignore = "needs release builds of healthpress and the floor (run by .ci/run)"]
 fn check_stays_within_3x_of_the_floor() {
     let (bin, floor, corpus) = (
         binary("HEALTHPRESS_RELEASE_BIN"),
@@ -92,7 +89,7 @@ fn check_stays_within_3x_of_the_floor() {
     let hp = || {
         let mut cmd = Command::new(&bin);
         cmd.current_dir(corpus)
-            .args(["check", "--today", "2026-11-25"]);
+            .args(["check", "--today", corpus::TODAY]);
         cmd
     };
     // The corpus is clean: the check must find nothing, so it is doing the real work.
@@ -112,7 +109,7 @@ fn check_stays_within_3x_of_the_floor() {
 }
 
 #[test]
-#[ignore = "needs python3 and release builds of healthpress and the floor (run by .ci/run)"]
+#[ignore = "needs release builds of healthpress and the floor (run by .ci/run)"]
 fn build_stays_within_3x_of_the_floor() {
     let (bin, floor, corpus) = (
         binary("HEALTHPRESS_RELEASE_BIN"),
@@ -129,7 +126,7 @@ fn build_stays_within_3x_of_the_floor() {
         let mut cmd = Command::new(&bin);
         cmd.current_dir(corpus)
             .env("SOURCE_DATE_EPOCH", "1764000000")
-            .args(["build", "--today", "2026-11-25", "--out"])
+            .args(["build", "--today", corpus::TODAY, "--out"])
             .arg(&ours_dir);
         cmd
     };
