@@ -109,6 +109,11 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
             }
             Ok(ExitStatus::Success)
         }
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(true) => Ok(ExitStatus::Success),
+            Ok(false) => Ok(ExitStatus::Failure),
+            Err(e) => Err(RunError::Io(format!("lsp: {e}")).into()),
+        },
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "healthpress", out);

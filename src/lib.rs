@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod git;
+pub mod lsp;
 pub mod publish;
 pub mod readability;
 pub mod report;

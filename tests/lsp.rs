@@ -1,0 +1,416 @@
+//! `healthpress lsp`, driven over the protocol in memory: a client sends what an
+//! editor sends and reads what the server answers and pushes.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{Value, json};
+
+use common::{edit, repo_project};
+
+const POSTURE: &str = "content/pregnancy/posture-in-pregnancy.md";
+
+struct Client {
+    conn: Connection,
+    server: Option<std::thread::JoinHandle<anyhow::Result<bool>>>,
+    pending: VecDeque<Notification>,
+    next: i32,
+    root: PathBuf,
+}
+
+fn uri(path: &Path) -> String {
+    healthpress::lsp::path_to_uri(path).as_str().to_string()
+}
+
+impl Client {
+    /// Start a server on `root` with these initialization options and capabilities.
+    fn start_with(root: &Path, options: Value, capabilities: Value) -> Client {
+        let (client, server) = Connection::memory();
+        let handle = std::thread::spawn(move || healthpress::lsp::serve(server));
+        let mut c = Client {
+            conn: client,
+            server: Some(handle),
+            pending: VecDeque::new(),
+            next: 0,
+            root: root.to_path_buf(),
+        };
+        let mut options = options;
+        options["today"] = json!("2026-11-25");
+        options["debounceMs"] = json!(0);
+        let init = c.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        assert!(init["capabilities"].is_object(), "{init}");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn start(root: &Path) -> Client {
+        Client::start_with(root, json!({}), json!({}))
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.conn
+            .sender
+            .send(Message::Notification(Notification::new(
+                method.into(),
+                params,
+            )))
+            .unwrap();
+    }
+
+    /// Send a request and wait for its answer (the result, or the error object).
+    fn call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        self.next += 1;
+        let id = RequestId::from(self.next);
+        self.conn
+            .sender
+            .send(Message::Request(Request::new(
+                id.clone(),
+                method.into(),
+                params,
+            )))
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.conn.receiver.recv_timeout(left) {
+                Ok(Message::Response(r)) if r.id == id => {
+                    return r
+                        .response_result
+                        .map_err(|e| json!({ "code": e.code, "message": e.message }));
+                }
+                Ok(Message::Notification(n)) => self.pending.push_back(n),
+                Ok(_) => {}
+                Err(e) => panic!("no answer to {method}: {e:?}"),
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.call(method, params)
+            .unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
+    /// Wait for the next diagnostics pushed for `path`.
+    fn diagnostics(&mut self, path: &Path) -> Vec<Value> {
+        let want = uri(path);
+        if let Some(i) = self
+            .pending
+            .iter()
+            .position(|n| n.method == "textDocument/publishDiagnostics" && n.params["uri"] == want)
+        {
+            let n = self.pending.remove(i).unwrap();
+            return n.params["diagnostics"].as_array().unwrap().clone();
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.conn.receiver.recv_timeout(left) {
+                Ok(Message::Notification(n))
+                    if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == want =>
+                {
+                    return n.params["diagnostics"].as_array().unwrap().clone();
+                }
+                Ok(Message::Notification(n)) => self.pending.push_back(n),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => panic!("no diagnostics for {want}"),
+                Err(e) => panic!("server gone: {e:?}"),
+            }
+        }
+    }
+
+    /// Wait for diagnostics for `path` that satisfy `pred` (earlier pushes are skipped).
+    fn diagnostics_until(&mut self, path: &Path, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        loop {
+            let d = self.diagnostics(path);
+            if pred(&d) {
+                return d;
+            }
+        }
+    }
+
+    /// Whether diagnostics for `path` come within `wait`.
+    fn diagnostics_within(&mut self, path: &Path, wait: Duration) -> Option<Vec<Value>> {
+        let want = uri(path);
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.conn.receiver.recv_timeout(left) {
+                Ok(Message::Notification(n))
+                    if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == want =>
+                {
+                    return Some(n.params["diagnostics"].as_array().unwrap().clone());
+                }
+                Ok(Message::Notification(n)) => self.pending.push_back(n),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    fn open(&mut self, rel: &str) -> (PathBuf, String) {
+        let path = self.root.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(&path), "languageId": "markdown", "version": 1, "text": text } }),
+        );
+        (path, text)
+    }
+
+    fn change(&self, path: &Path, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri(path), "version": version },
+                "contentChanges": [{ "text": text }],
+            }),
+        );
+    }
+
+    /// Shut down and exit; returns the server loop's result.
+    fn stop(mut self) -> bool {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        self.server.take().unwrap().join().unwrap().unwrap()
+    }
+}
+
+fn rules_of(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The first diagnostic of `rule`.
+fn find<'a>(diags: &'a [Value], rule: &str) -> &'a Value {
+    diags
+        .iter()
+        .find(|d| d["code"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {:?}", rules_of(diags)))
+}
+
+// Opening a clean article gives an empty list; an unsaved edit that removes the
+// URGENT callout is reported at once, with rule, source and severity; undoing it clears.
+#[test]
+fn diagnostics_follow_unsaved_edits() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    assert_eq!(c.diagnostics(&path), Vec::<Value>::new());
+    let broken = text.replace("[!URGENT]", "[!NOTE]");
+    assert_ne!(broken, text);
+    c.change(&path, 2, &broken);
+    let diags = c.diagnostics(&path);
+    let d = find(&diags, "missing-urgent-help");
+    assert_eq!(d["source"], "healthpress");
+    assert_eq!(d["severity"], 1);
+    // The disk still has the callout: the unsaved text is what was checked.
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("[!URGENT]")
+    );
+    c.change(&path, 3, &text);
+    assert_eq!(c.diagnostics(&path), Vec::<Value>::new());
+    assert!(c.stop());
+}
+
+// The range is exact, in UTF-16 by default and in bytes when the client offers UTF-8:
+// a word after a multi-byte character lands where each encoding counts it.
+#[test]
+fn ranges_use_the_negotiated_encoding() {
+    let dir = repo_project();
+    for (caps, expected_start) in [
+        (json!({}), 2u64),
+        (
+            json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
+            4,
+        ),
+    ] {
+        let mut c = Client::start_with(dir.path(), json!({}), caps);
+        let (path, text) = c.open(POSTURE);
+        c.diagnostics(&path);
+        // "😀" before a placeholder: 2 UTF-16 units, 4 bytes.
+        let edited = text.replacen("As your bump grows", "😀TODO As your bump grows", 1);
+        c.change(&path, 2, &edited);
+        let diags = c.diagnostics(&path);
+        let d = find(&diags, "placeholder-text");
+        assert_eq!(d["range"]["start"]["character"], expected_start, "{d}");
+        c.stop();
+    }
+}
+
+// A finding that involves another file names it: a duplicate id points at the
+// other article as related information.
+#[test]
+fn duplicate_id_has_related_information() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    c.change(
+        &path,
+        2,
+        &text.replacen("id: posture-in-pregnancy", "id: back-care-after-birth", 1),
+    );
+    let diags = c.diagnostics(&path);
+    let d = find(&diags, "duplicate-id");
+    let related = d["relatedInformation"].as_array().unwrap();
+    assert!(
+        related[0]["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("back-care-after-birth.md"),
+        "{d}"
+    );
+    // The other file, not open, gets its side of the finding pushed too.
+    let other = dir
+        .path()
+        .join("content/pregnancy/back-care-after-birth.md");
+    let theirs = c.diagnostics(&other);
+    find(&theirs, "duplicate-id");
+    c.stop();
+}
+
+// On-save mode: edits are not checked until the save.
+#[test]
+fn check_on_save_waits_for_the_save() {
+    let dir = repo_project();
+    let mut c = Client::start_with(dir.path(), json!({ "checkOn": "save" }), json!({}));
+    let (path, text) = c.open(POSTURE);
+    assert!(c.diagnostics(&path).is_empty());
+    c.change(&path, 2, &text.replace("[!URGENT]", "[!NOTE]"));
+    assert!(
+        c.diagnostics_within(&path, Duration::from_millis(300))
+            .is_none()
+    );
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri(&path) } }),
+    );
+    find(&c.diagnostics(&path), "missing-urgent-help");
+    c.stop();
+}
+
+// Nothing a client sends kills the server: a change to a document never opened,
+// positions far out of range, a non-file URI, garbage params, an unknown method, a
+// 5 MB paste, a panic inside a request; after shutdown, requests are refused.
+#[test]
+fn hostile_input_never_kills_the_server() {
+    let dir = repo_project();
+    let mut c = Client::start_with(dir.path(), json!({ "testPanic": true }), json!({}));
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let ghost = dir.path().join("content/pregnancy/never-opened.md");
+    c.change(&ghost, 2, "---\nid: x\n---\n");
+    let far = json!({ "textDocument": { "uri": uri(&path) }, "position": { "line": 99999, "character": 99999 } });
+    c.call("textDocument/hover", far.clone()).unwrap();
+    c.call("textDocument/completion", far.clone()).unwrap();
+    c.call("textDocument/definition", far).unwrap();
+    let not_file = json!({ "textDocument": { "uri": "untitled:Untitled-1" }, "position": { "line": 0, "character": 0 } });
+    c.call("textDocument/hover", not_file).unwrap();
+    assert!(
+        c.call("textDocument/hover", json!({ "nonsense": 1 }))
+            .is_err()
+    );
+    assert!(c.call("no/such/method", json!({})).is_err());
+    let err = c.call("healthpress/panic", json!({})).unwrap_err();
+    assert!(
+        err["message"].as_str().unwrap().contains("internal error"),
+        "{err}"
+    );
+    // A 5 MB paste: over the 4 MB file limit, so it is reported, not parsed.
+    let huge = format!("{text}{}", "word ".repeat(1_000_000));
+    let started = Instant::now();
+    c.change(&path, 2, &huge);
+    let diags = c.diagnostics(&path);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    find(&diags, "unreadable-file");
+    // Still answering, and checking.
+    c.change(&path, 3, &text);
+    assert!(c.diagnostics(&path).is_empty());
+    c.request("shutdown", Value::Null);
+    let refused = c.call("textDocument/hover", json!({})).unwrap_err();
+    assert_eq!(refused["code"], -32600);
+    c.notify("exit", Value::Null);
+    assert!(c.server.take().unwrap().join().unwrap().unwrap());
+}
+
+// A broken healthpress.toml is one diagnostic on the config file, and the server goes
+// on with the last good config; fixing it clears the diagnostic.
+#[test]
+fn broken_config_is_a_diagnostic_not_a_dead_server() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, _) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let (toml, good) = c.open("healthpress.toml");
+    c.change(&toml, 2, &format!("{good}\nnot valid toml ==="));
+    let diags = c.diagnostics(&toml);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "config");
+    c.change(&toml, 3, &good);
+    assert!(c.diagnostics(&toml).is_empty());
+    // A config edit re-checks the articles: turning a rule off clears its findings.
+    let text = std::fs::read_to_string(&path).unwrap();
+    c.change(&path, 2, &text.replace("[!URGENT]", "[!NOTE]"));
+    c.diagnostics_until(&path, |d| !d.is_empty());
+    let off = good.replace("callouts = [\"URGENT\"]", "callouts = []");
+    assert_ne!(off, good);
+    c.change(&toml, 4, &off);
+    c.diagnostics_until(&path, |d| {
+        !rules_of(d).contains(&"missing-urgent-help".to_string())
+    });
+    c.stop();
+}
+
+// Pull diagnostics: a client that can pull gets no pushes, and both the document and
+// the workspace reports carry findings (a file that is not open included).
+#[test]
+fn pull_diagnostics_for_documents_and_workspace() {
+    let dir = repo_project();
+    let other = dir
+        .path()
+        .join("content/pregnancy/back-care-after-birth.md");
+    edit(&other, "[!URGENT]", "[!NOTE]");
+    let mut c = Client::start_with(
+        dir.path(),
+        json!({}),
+        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+    );
+    let (path, text) = c.open(POSTURE);
+    c.change(&path, 2, &text.replace("[!URGENT]", "[!NOTE]"));
+    let report = c.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri(&path) } }),
+    );
+    assert_eq!(report["kind"], "full");
+    find(report["items"].as_array().unwrap(), "missing-urgent-help");
+    let ws = c.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = ws["items"].as_array().unwrap();
+    let theirs = items
+        .iter()
+        .find(|i| i["uri"] == uri(&other))
+        .expect("the closed file is in the workspace report");
+    find(theirs["items"].as_array().unwrap(), "missing-urgent-help");
+    assert!(
+        c.diagnostics_within(&path, Duration::from_millis(200))
+            .is_none(),
+        "no push to a pull client"
+    );
+    c.stop();
+}
