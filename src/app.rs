@@ -40,6 +40,17 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
             };
         }
     };
+    if matches!(cli.command, Command::Lsp) {
+        // The server writes to stdout from its own thread: nothing here may hold it.
+        return match crate::lsp::run_stdio() {
+            Ok(true) => ExitStatus::Success,
+            Ok(false) => ExitStatus::Failure,
+            Err(e) => {
+                eprintln!("error: lsp: {e}");
+                ExitStatus::Error
+            }
+        };
+    }
     let mut stdout = anstream::stdout().lock();
     let mut stderr = anstream::stderr().lock();
     match dispatch(cli, &mut stdout, &mut stderr) {
@@ -109,11 +120,10 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
             }
             Ok(ExitStatus::Success)
         }
-        Command::Lsp => match crate::lsp::run_stdio() {
-            Ok(true) => Ok(ExitStatus::Success),
-            Ok(false) => Ok(ExitStatus::Failure),
-            Err(e) => Err(RunError::Io(format!("lsp: {e}")).into()),
-        },
+        // Served by `run` before stdout is locked.
+        Command::Lsp => {
+            Err(RunError::Usage("the language server runs only from `run`".into()).into())
+        }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "healthpress", out);

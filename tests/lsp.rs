@@ -414,3 +414,272 @@ fn pull_diagnostics_for_documents_and_workspace() {
     );
     c.stop();
 }
+
+/// Apply LSP text edits (UTF-16 positions) to a text, as an editor would.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| -> usize {
+        let line = pos["line"].as_u64().unwrap() as usize;
+        let character = pos["character"].as_u64().unwrap() as usize;
+        let mut at = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i == line {
+                let mut units = 0;
+                for (j, c) in l.char_indices() {
+                    if units >= character || c == '\n' {
+                        return at + j;
+                    }
+                    units += c.len_utf16();
+                }
+                return at + l.len();
+            }
+            at += l.len();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (s, e, t) in spans {
+        out.replace_range(s..e, t);
+    }
+    out
+}
+
+impl Client {
+    /// The code actions offered for a diagnostic's range.
+    fn actions_for(&mut self, path: &Path, diagnostic: &Value) -> Vec<Value> {
+        let r = self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri(path) },
+                "range": diagnostic["range"],
+                "context": { "diagnostics": [diagnostic] },
+            }),
+        );
+        r.as_array().unwrap().clone()
+    }
+}
+
+/// The action whose title contains `needle`, applied to `text`.
+fn apply_action(actions: &[Value], needle: &str, path: &Path, text: &str) -> (String, String) {
+    let a = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains(needle))
+        .unwrap_or_else(|| panic!("no action with {needle:?} in {actions:?}"));
+    let edits = a["edit"]["changes"][uri(path)].as_array().unwrap();
+    (
+        a["title"].as_str().unwrap().to_string(),
+        apply_edits(text, edits),
+    )
+}
+
+// A misspelt enum value: the fix the diagnostic suggests is a code action, and
+// applying it clears the finding. No disable action: schema findings are not in the body.
+#[test]
+fn quick_fix_replaces_a_misspelt_value() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let typo = text.replacen("audience: patient", "audience: patinet", 1);
+    c.change(&path, 2, &typo);
+    let diags = c.diagnostics(&path);
+    let d = find(&diags, "schema").clone();
+    let actions = c.actions_for(&path, &d);
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().contains("Disable"))
+    );
+    let (title, fixed) = apply_action(&actions, "Replace `patinet` with `patient`", &path, &typo);
+    assert!(
+        !title.contains("sign-off"),
+        "audience is not signed-off content: {title}"
+    );
+    assert_eq!(fixed, text);
+    c.change(&path, 3, &fixed);
+    assert!(c.diagnostics(&path).is_empty());
+    // An unknown field's spelling too.
+    let typo = text.replacen("summary:", "sumary:", 1);
+    c.change(&path, 4, &typo);
+    let diags = c.diagnostics(&path);
+    let d = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("sumary"))
+        .unwrap()
+        .clone();
+    let (_, fixed) = apply_action(&c.actions_for(&path, &d), "with `summary`", &path, &typo);
+    assert_eq!(fixed, text);
+    c.stop();
+}
+
+// A missing disclaimer is added to the front matter; the article is signed off, so the
+// title says sign-off is needed again; safety findings never offer a disable.
+#[test]
+fn quick_fix_adds_a_missing_disclaimer() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let without = text.replacen(
+        "disclaimers: [general-medical, pregnancy]",
+        "disclaimers: [general-medical]",
+        1,
+    );
+    c.change(&path, 2, &without);
+    let diags = c.diagnostics(&path);
+    let d = find(&diags, "missing-disclaimer").clone();
+    let actions = c.actions_for(&path, &d);
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().contains("Disable"))
+    );
+    let (title, fixed) = apply_action(&actions, "Add the `pregnancy` disclaimer", &path, &without);
+    assert!(title.contains("sign-off is needed again"), "{title}");
+    assert_eq!(fixed, text);
+    c.change(&path, 3, &fixed);
+    assert!(c.diagnostics(&path).is_empty());
+    // With no `disclaimers` key at all, the line is added.
+    let none = text.replacen("disclaimers: [general-medical, pregnancy]\n", "", 1);
+    c.change(&path, 4, &none);
+    let diags = c.diagnostics(&path);
+    let d = find(&diags, "missing-disclaimer").clone();
+    let (_, fixed) = apply_action(&c.actions_for(&path, &d), "disclaimer", &path, &none);
+    c.change(&path, 5, &fixed);
+    let after = c.diagnostics(&path);
+    let rules = rules_of(&after);
+    assert!(
+        !rules.contains(&"missing-disclaimer".to_string()),
+        "{fixed}\n{rules:?}"
+    );
+    assert!(!rules.contains(&"schema".to_string()), "{rules:?}");
+    c.stop();
+}
+
+// Missing callouts get a skeleton to fill in, and consult advice in a paragraph is
+// moved into a `[!CONSULT]` callout; either way the safety finding is gone.
+#[test]
+fn quick_fixes_for_callouts() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let no_urgent = text.replacen("[!URGENT]", "[!NOTE]", 1);
+    c.change(&path, 2, &no_urgent);
+    let d = find(&c.diagnostics(&path), "missing-urgent-help").clone();
+    let (_, fixed) = apply_action(&c.actions_for(&path, &d), "[!URGENT]", &path, &no_urgent);
+    assert!(fixed.ends_with("> [!URGENT]\n> Call 999 or go to A&E if <red flag>. Call your midwife or NHS 111 straight away if <red flag>.\n"));
+    c.change(&path, 3, &fixed);
+    let rules = rules_of(&c.diagnostics(&path));
+    assert!(
+        !rules.contains(&"missing-urgent-help".to_string()),
+        "{rules:?}"
+    );
+
+    let inline = text.replacen(
+        "> [!CONSULT]\n> Ask your midwife",
+        "Keep moving. Ask your midwife",
+        1,
+    );
+    assert_ne!(inline, text);
+    c.change(&path, 4, &inline);
+    let d = find(&c.diagnostics(&path), "missing-consult-note").clone();
+    let (_, fixed) = apply_action(
+        &c.actions_for(&path, &d),
+        "Move this consult advice",
+        &path,
+        &inline,
+    );
+    assert!(
+        fixed.contains("Keep moving. A physiotherapist can check your posture and give you exercises.\n\n> [!CONSULT]\n> Ask your midwife or GP about a referral"),
+        "{fixed}"
+    );
+    c.change(&path, 5, &fixed);
+    let rules = rules_of(&c.diagnostics(&path));
+    assert!(
+        !rules.contains(&"missing-consult-note".to_string()),
+        "{rules:?}"
+    );
+    c.stop();
+}
+
+// A non-safety finding in the body can be disabled for the next line; the comment
+// silences it.
+#[test]
+fn quick_fix_disables_a_non_safety_rule_for_the_next_line() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let claim = text.replacen(
+        "Small changes",
+        "This is guaranteed to work. Small changes",
+        1,
+    );
+    c.change(&path, 2, &claim);
+    let d = find(&c.diagnostics(&path), "absolute-claim").clone();
+    let (title, fixed) = apply_action(
+        &c.actions_for(&path, &d),
+        "Disable `absolute-claim`",
+        &path,
+        &claim,
+    );
+    assert!(
+        title.contains("sign-off is needed again"),
+        "the body is signed off: {title}"
+    );
+    c.change(&path, 3, &fixed);
+    let rules = rules_of(&c.diagnostics(&path));
+    assert!(!rules.contains(&"absolute-claim".to_string()), "{rules:?}");
+    c.stop();
+}
+
+// One session with an editor client nobody on this project wrote: Neovim's built-in
+// LSP client opens an article, sees the diagnostics of an unsaved edit, applies the
+// quick fix the server offers, and sees them clear. Needs `nvim` (CI installs
+// Debian's neovim); prints the session's transcript and the RPC log.
+#[test]
+#[ignore]
+fn neovim_end_to_end() {
+    let dir = repo_project();
+    let home = tempfile::tempdir().unwrap();
+    let transcript = home.path().join("transcript.txt");
+    let script = common::repo().join("tests/editors/neovim.lua");
+    let status = std::process::Command::new("nvim")
+        .args(["--headless", "--clean", "-u"])
+        .arg(&script)
+        .env("HEALTHPRESS_BIN", env!("CARGO_BIN_EXE_healthpress"))
+        .env("HEALTHPRESS_ROOT", dir.path())
+        .env("HEALTHPRESS_TRANSCRIPT", &transcript)
+        .env("XDG_CACHE_HOME", home.path())
+        .env("XDG_STATE_HOME", home.path())
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .status()
+        .expect("nvim runs");
+    let text = std::fs::read_to_string(&transcript).unwrap_or_default();
+    println!("--- Neovim session transcript\n{text}");
+    // The protocol as the client logged it: one line per message, cut short.
+    let log = std::fs::read_to_string(home.path().join("nvim/lsp.log")).unwrap_or_default();
+    println!("--- Neovim's LSP log (messages)");
+    for line in log.lines().filter(|l| {
+        l.contains("\"rpc.send\"") || l.contains("\"rpc.receive\"") || l.contains("\"decoded\"")
+    }) {
+        let short: String = line.chars().take(220).collect();
+        println!("{short}");
+    }
+    assert!(status.success(), "nvim failed: {status}\n{text}");
+    assert!(text.contains("\nPASS"), "{text}");
+    assert!(text.contains("[schema]"), "{text}");
+    assert!(text.contains("diagnostics cleared: 0"), "{text}");
+}

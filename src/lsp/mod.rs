@@ -120,6 +120,8 @@ pub struct Server {
     pub options: Options,
     /// The client pulls diagnostics (`textDocument/diagnostic`): none are pushed.
     pub pull: bool,
+    /// The client watches files for the server when asked (dynamic registration).
+    watch: bool,
     pub root: PathBuf,
     pub config_path: Option<PathBuf>,
     pub engine: Option<Engine>,
@@ -140,6 +142,13 @@ impl Server {
             .as_ref()
             .and_then(|g| g.position_encodings.as_ref())
             .is_some_and(|e| e.contains(&lsp::PositionEncodingKind::UTF8));
+        let watch = init
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            == Some(true);
         let pull = init
             .capabilities
             .text_document
@@ -163,6 +172,7 @@ impl Server {
             },
             options: Options::from_json(init.initialization_options.as_ref()),
             pull,
+            watch,
             root,
             config_path: None,
             engine: None,
@@ -187,6 +197,8 @@ impl Server {
                 "change": 1,
                 "save": { "includeText": false },
             },
+            "codeActionProvider": { "codeActionKinds": ["quickfix"] },
+            "executeCommandProvider": { "commands": [actions::PREVIEW, actions::SIGN_OFF] },
         });
         if self.pull {
             caps["diagnosticProvider"] = json!({
@@ -213,7 +225,7 @@ impl Server {
             }
             Err(e) => self.log(lsp::MessageType::WARNING, &e.message),
         }
-        if self.engine.is_some() && !self.pull {
+        if self.engine.is_some() && self.watch {
             self.register_watchers();
         }
     }
