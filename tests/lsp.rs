@@ -683,3 +683,304 @@ fn neovim_end_to_end() {
     assert!(text.contains("[schema]"), "{text}");
     assert!(text.contains("diagnostics cleared: 0"), "{text}");
 }
+
+/// The position (UTF-16, ASCII text here) of the first `needle` in `text`, plus `extra` characters.
+fn pos_of(text: &str, needle: &str, extra: usize) -> Value {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"))
+        + extra;
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    json!({ "line": line, "character": col })
+}
+
+fn at(path: &Path, pos: Value) -> Value {
+    json!({ "textDocument": { "uri": uri(path) }, "position": pos })
+}
+
+// Hover explains the rule of the finding under the cursor, and shows an article
+// link's target (title, summary, status, review dates) and a disclaimer's text.
+#[test]
+fn hover_explains_rules_and_shows_targets() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let h = c.request(
+        "textDocument/hover",
+        at(
+            &path,
+            pos_of(&text, "article:sleeping-positions-in-pregnancy", 10),
+        ),
+    );
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(v.contains("Sleeping positions in pregnancy"), "{v}");
+    assert!(v.contains("status: published"), "{v}");
+    assert!(v.contains("next review: 20"), "{v}");
+    let h = c.request(
+        "textDocument/hover",
+        at(&path, pos_of(&text, "related: [why-pregnancy", 12)),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("why-pregnancy-causes-back-pain")
+    );
+    let h = c.request(
+        "textDocument/hover",
+        at(&path, pos_of(&text, "general-medical, pregnancy]", 2)),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("disclaimer `general-medical`"),
+        "{h}"
+    );
+    let claim = text.replacen(
+        "Small changes",
+        "This is guaranteed to work. Small changes",
+        1,
+    );
+    c.change(&path, 2, &claim);
+    c.diagnostics(&path);
+    let h = c.request(
+        "textDocument/hover",
+        at(&path, pos_of(&claim, "guaranteed", 2)),
+    );
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        v.contains("**absolute-claim**") && v.contains("Why it matters"),
+        "{v}"
+    );
+    // Nothing under the cursor: no hover.
+    let h = c.request(
+        "textDocument/hover",
+        at(&path, pos_of(&claim, "Stand tall", 2)),
+    );
+    assert!(h.is_null(), "{h}");
+    c.stop();
+}
+
+fn labels(r: &Value) -> Vec<String> {
+    r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+// Completion offers what the policy and the corpus know, where each belongs.
+#[test]
+fn completion_knows_the_policy_and_the_corpus() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let edited = text
+        .replacen(
+            "topics: [pregnancy, musculoskeletal]",
+            "topics: [pregnancy, ]",
+            1,
+        )
+        .replacen("Stand tall", "> [!\n\nSee [x](article:\n\nStand tall", 1);
+    c.change(&path, 2, &edited);
+    c.diagnostics(&path);
+    let topics = labels(&c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "topics: [pregnancy, ", 20)),
+    ));
+    assert!(
+        topics.contains(&"musculoskeletal".to_string()) && topics.contains(&"sleep".to_string()),
+        "{topics:?}"
+    );
+    let aud = labels(&c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "audience: ", 10)),
+    ));
+    assert_eq!(aud, ["patient", "caregiver", "professional"]);
+    let status = labels(&c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "status: ", 8)),
+    ));
+    assert!(status.contains(&"retired".to_string()));
+    let disc = labels(&c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "disclaimers: [", 14)),
+    ));
+    assert_eq!(disc, ["general-medical", "pregnancy"]);
+    let kinds = labels(&c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "> [!\n", 4)),
+    ));
+    assert!(
+        kinds.contains(&"CONSULT".to_string()) && kinds.contains(&"URGENT".to_string()),
+        "{kinds:?}"
+    );
+    let r = c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "(article:\n", 9)),
+    );
+    let ids = labels(&r);
+    assert!(
+        ids.contains(&"back-care-after-birth".to_string()),
+        "{ids:?}"
+    );
+    let item = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "back-care-after-birth")
+        .unwrap();
+    assert!(
+        !item["detail"].as_str().unwrap().is_empty(),
+        "titles come with ids: {item}"
+    );
+    let names = labels(&c.request(
+        "textDocument/completion",
+        at(&path, pos_of(&edited, "  - name: Sarah", 10)),
+    ));
+    assert!(names.contains(&"James Whitfield".to_string()), "{names:?}");
+    c.stop();
+}
+
+// Go to definition, references and rename of an article id across the corpus, and
+// the sections as symbols.
+#[test]
+fn navigation_and_rename_across_the_corpus() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let def = c.request(
+        "textDocument/definition",
+        at(
+            &path,
+            pos_of(&text, "article:sleeping-positions-in-pregnancy", 12),
+        ),
+    );
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("sleeping-positions-in-pregnancy.md"),
+        "{def}"
+    );
+    let def = c.request(
+        "textDocument/definition",
+        at(&path, pos_of(&text, "general-medical, pregnancy]", 2)),
+    );
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("_disclaimers/general-medical.md"),
+        "{def}"
+    );
+
+    let refs = c.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": uri(&path) }, "position": pos_of(&text, "id: posture-in-pregnancy", 6), "context": { "includeDeclaration": true } }),
+    );
+    let files: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert!(files.len() >= 2, "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("posture-in-pregnancy.md")));
+
+    let prep = c.request(
+        "textDocument/prepareRename",
+        at(&path, pos_of(&text, "id: posture-in-pregnancy", 6)),
+    );
+    assert_eq!(prep["start"]["character"], 4);
+    assert!(c
+        .call("textDocument/rename", json!({ "textDocument": { "uri": uri(&path) }, "position": pos_of(&text, "id: posture-in-pregnancy", 6), "newName": "Not An Id" }))
+        .is_err());
+    assert!(c
+        .call("textDocument/rename", json!({ "textDocument": { "uri": uri(&path) }, "position": pos_of(&text, "id: posture-in-pregnancy", 6), "newName": "back-care-after-birth" }))
+        .is_err(), "an id in use is refused");
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri(&path) }, "position": pos_of(&text, "id: posture-in-pregnancy", 6), "newName": "posture-when-pregnant" }),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    assert!(changes.len() >= 2, "{edit}");
+    // Apply the edit to every file on disk, and check the corpus: no broken links.
+    for (u, edits) in changes {
+        let p = healthpress::lsp::uri_to_path(&u.parse().unwrap()).unwrap();
+        let before = std::fs::read_to_string(&p).unwrap();
+        let after = apply_edits(&before, edits.as_array().unwrap());
+        assert!(
+            !after.contains("posture-in-pregnancy)")
+                && !after.contains("id: posture-in-pregnancy\n"),
+            "{after}"
+        );
+        std::fs::write(&p, after).unwrap();
+    }
+    let checked = common::check_project(dir.path(), &[]);
+    let rules = checked.rules();
+    assert!(!rules.contains(&"broken-link"), "{rules:?}");
+
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri(&path) } }),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Standing") && names.contains(&"When to get help urgently"),
+        "{names:?}"
+    );
+    c.stop();
+}
+
+// The commands: preview writes the page and returns its path; sign-off records the
+// hash for a reviewer of the article, refuses anyone else, and clears
+// changed-since-review.
+#[test]
+fn commands_preview_and_sign_off() {
+    let dir = repo_project();
+    let path = dir.path().join(POSTURE);
+    edit(
+        &path,
+        "You do not need perfect posture.",
+        "You do not need a perfect posture.",
+    );
+    let mut c = Client::start(dir.path());
+    find(&c.diagnostics(&path), "changed-since-review");
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "healthpress.preview", "arguments": [uri(&path)] }),
+    );
+    let page = std::fs::read_to_string(r["path"].as_str().unwrap()).unwrap();
+    assert!(page.contains("Posture in pregnancy"));
+    let refused = c
+        .call(
+            "workspace/executeCommand",
+            json!({ "command": "healthpress.signOff", "arguments": [uri(&path), "Dr Nobody"] }),
+        )
+        .unwrap_err();
+    assert!(
+        refused["message"].as_str().unwrap().contains("not one of"),
+        "{refused}"
+    );
+    let before = std::fs::read_to_string(&path).unwrap();
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "healthpress.signOff", "arguments": [uri(&path), "Sarah Okafor"] }),
+    );
+    assert_eq!(r["reviewer"], "Sarah Okafor");
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), before);
+    assert!(c.diagnostics(&path).is_empty(), "the new sign-off matches");
+    c.stop();
+}

@@ -198,6 +198,12 @@ impl Server {
                 "save": { "includeText": false },
             },
             "codeActionProvider": { "codeActionKinds": ["quickfix"] },
+            "hoverProvider": true,
+            "completionProvider": { "triggerCharacters": [":", "!", " ", "-"] },
+            "definitionProvider": true,
+            "referencesProvider": true,
+            "renameProvider": { "prepareProvider": true },
+            "documentSymbolProvider": true,
             "executeCommandProvider": { "commands": [actions::PREVIEW, actions::SIGN_OFF] },
         });
         if self.pull {

@@ -42,6 +42,11 @@ pub struct FileData {
     pub file: Option<Arc<SourceFile>>,
     pub own: Vec<Diagnostic>,
     pub directives: Vec<Directive>,
+    /// Title, summary, status and review dates, for hover and completion.
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub reviewers: Vec<String>,
+    pub dates: (Option<String>, Option<String>),
 }
 
 /// The config, and what is compiled from it once. The config is leaked so that the
@@ -182,6 +187,21 @@ impl Engine {
                 file: keep.then(|| Arc::clone(&article.file)),
                 own,
                 directives,
+                title: article.str("title").map(str::to_string),
+                summary: article.str("summary").map(str::to_string),
+                reviewers: article
+                    .front
+                    .value
+                    .get("reviewers")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| Some(r.get("name")?.as_str()?.to_string()))
+                    .collect(),
+                dates: (
+                    article.str("last_reviewed").map(str::to_string),
+                    article.str("next_review").map(str::to_string),
+                ),
             },
         )
     }
