@@ -984,3 +984,39 @@ fn commands_preview_and_sign_off() {
     assert!(c.diagnostics(&path).is_empty(), "the new sign-off matches");
     c.stop();
 }
+
+// A broken link into a changed article: renaming the open article's id (unsaved) breaks
+// the links of the closed articles that point at it, and they are told; the old id
+// back mends them.
+#[test]
+fn links_into_an_edited_article_are_rechecked() {
+    let dir = repo_project();
+    let mut c = Client::start(dir.path());
+    let (path, text) = c.open(POSTURE);
+    c.diagnostics(&path);
+    let linker = dir
+        .path()
+        .join("content/pregnancy/back-pain-in-early-pregnancy.md");
+    assert!(
+        std::fs::read_to_string(&linker)
+            .unwrap()
+            .contains("article:posture-in-pregnancy")
+    );
+    c.change(
+        &path,
+        2,
+        &text.replacen("id: posture-in-pregnancy", "id: posture-renamed", 1),
+    );
+    let theirs = c.diagnostics(&linker);
+    let d = find(&theirs, "broken-link");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("posture-in-pregnancy"),
+        "{d}"
+    );
+    c.change(&path, 3, &text);
+    assert!(c.diagnostics(&linker).is_empty());
+    c.stop();
+}

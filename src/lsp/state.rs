@@ -236,9 +236,13 @@ impl Engine {
         };
         let (entry, data) = self.check_file(Arc::new(article), open);
         let name = entry.name.clone();
+        let mut ids: Vec<Box<str>> = entry.id.iter().cloned().collect();
         let mut entries = std::mem::take(&mut self.index.entries);
         match self.positions.get(&name) {
-            Some(&i) => entries[i] = entry,
+            Some(&i) => {
+                ids.extend(entries[i].id.clone());
+                entries[i] = entry;
+            }
             None => {
                 self.positions.insert(name.clone(), entries.len());
                 entries.push(entry);
@@ -246,7 +250,48 @@ impl Engine {
         }
         self.index = Index::new(entries);
         self.files.insert(name.clone(), data);
-        self.refresh_corpus(vec![name])
+        self.refresh_around(name, &ids)
+    }
+
+    /// The corpus rules again, for the files an edit of `name` can concern: itself, the
+    /// files that carry one of its ids (old or new), and those that point at one. The
+    /// corpus rules see every file's id and status, but the references of only those
+    /// files, so that the cost of an edit does not grow with the broken links elsewhere
+    /// (each is compared with every id for a suggestion); the other files' corpus
+    /// findings cannot change, since what relates files is ids and references.
+    fn refresh_around(&mut self, name: Arc<str>, ids: &[Box<str>]) -> Vec<Arc<str>> {
+        let concerned = |e: &Entry| {
+            e.name == name
+                || e.id.as_ref().is_some_and(|i| ids.contains(i))
+                || e.references.iter().any(|r| ids.contains(&r.id))
+        };
+        let mut affected: HashSet<Arc<str>> = HashSet::new();
+        let mut parked = Vec::new();
+        for (i, e) in self.index.entries.iter_mut().enumerate() {
+            if concerned(e) {
+                affected.insert(e.name.clone());
+            } else if !e.references.is_empty() {
+                parked.push((i, std::mem::take(&mut e.references)));
+            }
+        }
+        let fresh = self.run_corpus();
+        for (i, refs) in parked {
+            self.index.entries[i].references = refs;
+        }
+        let mut changed = vec![name.clone()];
+        for n in &affected {
+            let new = fresh.get(n);
+            if new != self.corpus.get(n) {
+                if n != &name {
+                    changed.push(n.clone());
+                }
+                match new {
+                    Some(list) => self.corpus.insert(n.clone(), list.clone()),
+                    None => self.corpus.remove(n),
+                };
+            }
+        }
+        changed
     }
 
     /// Forget a file deleted from disk.
