@@ -1020,3 +1020,42 @@ fn links_into_an_edited_article_are_rechecked() {
     assert!(c.diagnostics(&linker).is_empty());
     c.stop();
 }
+
+fn frame(v: Value) -> Vec<u8> {
+    let body = v.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+// Over real stdio: a malformed frame is skipped and the session goes on to a clean
+// shutdown (exit 0); input that ends without `shutdown` exits 1.
+#[test]
+fn stdio_skips_a_malformed_frame() {
+    let dir = repo_project();
+    let mut input = Vec::new();
+    input.extend(frame(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": uri(dir.path())}})));
+    input.extend(frame(
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    ));
+    input.extend(b"Content-Length: 5\r\n\r\n{{{{{");
+    input.extend(frame(
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    ));
+    input.extend(frame(json!({"jsonrpc": "2.0", "method": "exit"})));
+    let out = common::healthpress(dir.path())
+        .arg("lsp")
+        .write_stdin(input.clone())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains(r#""id":2,"result":null"#));
+    let cut = input.len()
+        - frame(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})).len()
+        - frame(json!({"jsonrpc": "2.0", "method": "exit"})).len();
+    common::healthpress(dir.path())
+        .arg("lsp")
+        .write_stdin(input[..cut].to_vec())
+        .assert()
+        .code(1);
+}

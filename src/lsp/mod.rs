@@ -92,10 +92,53 @@ impl Options {
 }
 
 /// Serve on stdin and stdout until the client says `exit`.
+///
+/// The transport is lsp-server's framing with threads of our own: its stdio reader
+/// stops at the first malformed message, and a client's one bad frame must not end
+/// the session. A frame that is not JSON-RPC is reported on stderr and skipped (it has
+/// been read whole); the end of input or a read error ends the session.
 pub fn run_stdio() -> anyhow::Result<bool> {
-    let (connection, io) = Connection::stdio();
-    let clean = serve(connection)?;
-    io.join()?;
+    let (to_server, from_client) = crossbeam_channel::unbounded::<Message>();
+    let (to_client, from_server) = crossbeam_channel::unbounded::<Message>();
+    let reader = std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        loop {
+            match Message::read(&mut input) {
+                Ok(Some(m)) => {
+                    let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
+                    if to_server.send(m).is_err() || exit {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    eprintln!("healthpress lsp: skipped a malformed message: {e}");
+                }
+                Err(e) => {
+                    eprintln!("healthpress lsp: cannot read stdin: {e}");
+                    break;
+                }
+            }
+        }
+    });
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let stdout = std::io::stdout();
+        let mut output = stdout.lock();
+        for m in from_server {
+            m.write(&mut output)?;
+        }
+        Ok(())
+    });
+    let clean = serve(Connection {
+        sender: to_client,
+        receiver: from_client,
+    })?;
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
+    // The reader may be blocked on stdin after `exit`; the process ends without it.
+    drop(reader);
     Ok(clean)
 }
 
@@ -728,4 +771,21 @@ pub fn path_to_uri(path: &Path) -> Uri {
     }
     s.parse()
         .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Paths with spaces, `%`, `#` and non-ASCII names survive the trip to a URI and back.
+    #[test]
+    fn uris_round_trip() {
+        for p in ["/tmp/a b/c%d#e.md", "/tmp/é/中.md", "/x"] {
+            let uri = path_to_uri(Path::new(p));
+            assert!(!uri.as_str().contains(' '), "{}", uri.as_str());
+            assert_eq!(uri_to_path(&uri).unwrap(), PathBuf::from(p));
+        }
+        let other: Uri = "untitled:Untitled-1".parse().unwrap();
+        assert_eq!(uri_to_path(&other), None);
+    }
 }
