@@ -340,8 +340,25 @@ fn hostile_input_never_kills_the_server() {
     let diags = c.diagnostics(&path);
     assert!(started.elapsed() < Duration::from_secs(10));
     find(&diags, "unreadable-file");
+    // Hundreds of findings: every quick fix for the whole document, answered promptly.
+    let many = format!("{text}{}", "\nTODO this is guaranteed (\n".repeat(2000));
+    c.change(&path, 3, &many);
+    assert!(c.diagnostics(&path).len() >= 200);
+    let started = Instant::now();
+    let all = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri(&path) },
+                "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99999, "character": 0 } },
+                "context": { "diagnostics": [] } }),
+    );
+    assert!(all.as_array().unwrap().len() >= 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
     // Still answering, and checking.
-    c.change(&path, 3, &text);
+    c.change(&path, 4, &text);
     assert!(c.diagnostics(&path).is_empty());
     c.request("shutdown", Value::Null);
     let refused = c.call("textDocument/hover", json!({})).unwrap_err();

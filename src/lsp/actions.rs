@@ -46,7 +46,9 @@ pub fn code_actions(server: &mut Server, p: lsp::CodeActionParams) -> Value {
     let name = engine.name_of(&path);
     let signed = article.str(crate::signoff::FIELD).is_some();
     let mut out = Vec::new();
-    for d in engine.diagnostics_of(&name) {
+    // Converted once: a document can have hundreds of findings.
+    let converted = super::diagnostics::of_file(server, engine, &name);
+    for (i, d) in engine.diagnostics_of(&name).into_iter().enumerate() {
         // The document may have changed since the check: skip findings past its end.
         if d.span.end > file.text.len() {
             continue;
@@ -55,12 +57,7 @@ pub fn code_actions(server: &mut Server, p: lsp::CodeActionParams) -> Value {
         if !meets {
             continue;
         }
-        let lsp_diag = super::diagnostics::of_file(server, engine, &name)
-            .into_iter()
-            .find(|x| {
-                x.code == Some(lsp::NumberOrString::String(d.rule.into()))
-                    && x.range == super::diagnostics::span_range(file, d.span, server.enc)
-            });
+        let lsp_diag = converted.get(i);
         for fix in fixes(&article, &d) {
             let clinical = signed && fix.edits.iter().any(|(r, _)| touches_clinical(&article, r));
             let title = if clinical {
