@@ -392,6 +392,14 @@ fn broken_config_is_a_diagnostic_not_a_dead_server() {
     c.diagnostics_until(&path, |d| {
         !rules_of(d).contains(&"missing-urgent-help".to_string())
     });
+    // Closed unsaved, the config on disk is the config again.
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri(&toml) } }),
+    );
+    c.diagnostics_until(&path, |d| {
+        rules_of(d).contains(&"missing-urgent-help".to_string())
+    });
     c.stop();
 }
 

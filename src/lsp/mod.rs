@@ -500,9 +500,13 @@ impl Server {
                     return;
                 };
                 if self.docs.remove(&path).is_some() {
-                    // The disk's text is the corpus's again.
+                    // The disk's text is the corpus's (and the config's) again.
                     self.dirty.remove(&path);
-                    self.file_changed_on_disk(&path);
+                    if Some(&path) == self.config_path.as_ref() {
+                        self.reload(None);
+                    } else {
+                        self.file_changed_on_disk(&path);
+                    }
                 }
             }
             "workspace/didChangeWatchedFiles" => {
