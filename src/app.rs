@@ -44,6 +44,17 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
         }
     };
     *CONFIG_FILE.lock().unwrap_or_else(|e| e.into_inner()) = cli.config.clone();
+    if matches!(cli.command, Command::Lsp) {
+        // The server writes to stdout from its own thread: nothing here may hold it.
+        return match crate::lsp::run_stdio() {
+            Ok(true) => ExitStatus::Success,
+            Ok(false) => ExitStatus::Failure,
+            Err(e) => {
+                eprintln!("error: lsp: {e}");
+                ExitStatus::Error
+            }
+        };
+    }
     let mut stdout = anstream::stdout().lock();
     let mut stderr = anstream::stderr().lock();
     // What is still buffered is written before the status is decided, so that a full
@@ -165,6 +176,10 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
                 open_in_browser(&path, err)?;
             }
             Ok(ExitStatus::Success)
+        }
+        // Served by `run` before stdout is locked.
+        Command::Lsp => {
+            Err(RunError::Usage("the language server runs only from `run`".into()).into())
         }
         Command::Completions { shell } => {
             // clap_complete panics on a write error: it writes into memory, and the

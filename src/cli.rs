@@ -75,6 +75,8 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Serve the Language Server Protocol on stdin and stdout, for editors.
+    Lsp,
     /// Print shell completions.
     Completions {
         /// The shell.

@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod git;
 pub mod locale;
+pub mod lsp;
 pub mod media;
 pub mod publish;
 pub mod readability;

@@ -398,6 +398,32 @@ impl<'c> Loader<'c> {
         Some(article)
     }
 
+    /// Parse a file's unsaved text (an editor's buffer) as `load_file` would the same
+    /// bytes on disk: over the size limit, or with a NUL byte, it is unreadable.
+    pub fn parse_text(&self, path: PathBuf, text: &str, kind: FileKind) -> Article {
+        let name = self.name_of(&path);
+        let limit = self.config.max_file_bytes;
+        let unreadable = if text.len() as u64 > limit {
+            Some(Unreadable::TooLarge {
+                bytes: text.len() as u64,
+                limit,
+            })
+        } else if text.contains('\0') {
+            Some(Unreadable::Binary)
+        } else {
+            None
+        };
+        match unreadable {
+            Some(u) => {
+                let file = SourceFile::new(path, name, String::new());
+                let mut article = Article::empty(Arc::new(file), kind);
+                article.unreadable = Some(u);
+                article
+            }
+            None => self.parse(SourceFile::new(path, name, text.to_string()), kind),
+        }
+    }
+
     /// Parse a file already in memory.
     pub fn parse(&self, file: SourceFile, kind: FileKind) -> Article {
         let file = Arc::new(file);
