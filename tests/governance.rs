@@ -5,6 +5,19 @@ mod common;
 
 use common::{healthpress, repo_project};
 
+/// What `check` prints on stdout (exit 0) with these extra arguments.
+fn report(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = healthpress(dir)
+        .args(["check", "--today", "2026-12-01"])
+        .args(args)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 // Every format names each weakened safety rule and the config line that weakens it;
 // with nothing weakened, none does.
 #[test]
@@ -21,14 +34,7 @@ fn weakened_safety_rules_are_announced_in_every_format() {
     .unwrap();
     let (off_line, down_line) = (lines + 1, lines + 2);
     for format in ["human", "json", "sarif", "github", "junit"] {
-        let out = healthpress(dir)
-            .args(["check", "--today", "2026-12-01", "--format", format])
-            .assert()
-            .code(0)
-            .get_output()
-            .stdout
-            .clone();
-        let out = String::from_utf8(out).unwrap();
+        let out = report(dir, &["--format", format]);
         for (rule, line) in [
             ("review-overdue", off_line),
             ("missing-consult-note", down_line),
@@ -43,22 +49,7 @@ fn weakened_safety_rules_are_announced_in_every_format() {
         }
     }
     // The summary on the terminal says it too when the report goes to a file.
-    let out = healthpress(dir)
-        .args([
-            "check",
-            "--today",
-            "2026-12-01",
-            "--format",
-            "sarif",
-            "--output",
-            "x.sarif",
-        ])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = report(dir, &["--format", "sarif", "--output", "x.sarif"]);
     assert!(
         out.contains("safety rule `review-overdue` is turned off"),
         "{out}"
@@ -66,14 +57,7 @@ fn weakened_safety_rules_are_announced_in_every_format() {
 
     std::fs::write(&config, text).unwrap();
     for format in ["human", "json", "sarif", "github", "junit"] {
-        let out = healthpress(dir)
-            .args(["check", "--today", "2026-12-01", "--format", format])
-            .assert()
-            .code(0)
-            .get_output()
-            .stdout
-            .clone();
-        let out = String::from_utf8(out).unwrap();
+        let out = report(dir, &["--format", format]);
         assert!(!out.contains("safety rule `"), "{format}:\n{out}");
     }
 }
