@@ -1,8 +1,14 @@
 //! Writes a generated corpus: `cargo run --release --example gen_corpus -- OUT
-//! [--articles N] [--seed S] [--defects K] [--no-sign-off-policy]`. See bench/corpus.rs.
+//! [--articles N] [--seed S] [--defects K] [--no-sign-off-policy] [--sign-off]`. See
+//! bench/corpus.rs. `--sign-off` signs every article off on the corpus's date
+//! (bench/sign_off.rs), so the corpus is ready for `check` and `build`;
+//! `--sign-off-only` signs off a corpus that is already in OUT (made by another
+//! generator) and writes nothing else.
 
 #[path = "corpus.rs"]
 mod corpus;
+#[path = "sign_off.rs"]
+mod sign_off;
 
 use std::process::ExitCode;
 
@@ -10,6 +16,8 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut out = None;
     let mut opts = corpus::Options::default();
+    let mut sign = false;
+    let mut generate = true;
     while let Some(a) = args.next() {
         let mut number = |name: &str| -> Option<u64> {
             let v = args.next().and_then(|v| v.parse().ok());
@@ -32,20 +40,44 @@ fn main() -> ExitCode {
                 None => return ExitCode::from(2),
             },
             "--no-sign-off-policy" => opts.require_sign_off = false,
+            "--sign-off" => sign = true,
+            "--sign-off-only" => (sign, generate) = (true, false),
             _ if out.is_none() && !a.starts_with('-') => out = Some(std::path::PathBuf::from(a)),
             _ => {
                 eprintln!(
-                    "usage: gen_corpus OUT [--articles N] [--seed S] [--defects K] [--no-sign-off-policy]"
+                    "usage: gen_corpus OUT [--articles N] [--seed S] [--defects K] [--no-sign-off-policy] [--sign-off | --sign-off-only]"
                 );
                 return ExitCode::from(2);
             }
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: gen_corpus OUT [--articles N] [--seed S] [--defects K]");
+        eprintln!("usage: gen_corpus OUT [--articles N] [--seed S] [--defects K] [--sign-off]");
         return ExitCode::from(2);
     };
-    match corpus::generate(&out, &opts) {
+    if !generate {
+        let on =
+            chrono::NaiveDate::parse_from_str(corpus::TODAY, "%Y-%m-%d").expect("TODAY is a date");
+        return match sign_off::sign_off_all(&out, on) {
+            Ok(n) => {
+                println!("{}: {n} articles signed off", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("gen_corpus: {}: {e}", out.display());
+                ExitCode::from(2)
+            }
+        };
+    }
+    let made = corpus::generate(&out, &opts).and_then(|defects| {
+        if sign {
+            let on = chrono::NaiveDate::parse_from_str(corpus::TODAY, "%Y-%m-%d")
+                .map_err(std::io::Error::other)?;
+            sign_off::sign_off_all(&out, on)?;
+        }
+        Ok(defects)
+    });
+    match made {
         Ok(defects) => {
             println!(
                 "{}: {} articles, {} findings expected (defects.json)",

@@ -119,39 +119,6 @@ pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
     }
 }
 
-/// Give every local media file that the articles under `content` name (as the corpus
-/// generator writes them, `src: "images/…"`) a small real image, so that a generated
-/// corpus passes `missing-media-file`.
-pub fn add_media_files(content: &Path) {
-    let image = std::fs::read(fixtures().join("media/photo.png")).unwrap();
-    let mut stack = vec![content.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|x| x != "md") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for line in text.lines() {
-                let Some(src) = line.trim_start().strip_prefix("src: ") else {
-                    continue;
-                };
-                let src = src.trim().trim_matches('"');
-                if src.contains("://") {
-                    continue;
-                }
-                let file = dir.join(src);
-                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-                std::fs::write(&file, &image).unwrap();
-            }
-        }
-    }
-}
-
 /// The repository's content with an article made to trip the pages up
 /// (`tests/fixtures/hostile`): headings that are the page's own words ("Main",
 /// "Sources", "Footnotes", "Top"), repeated and emoji headings, footnotes, an image and
@@ -195,30 +162,4 @@ pub fn sign_off(dir: &Path, rel: &str) {
         ])
         .assert()
         .code(0);
-}
-
-/// Sign off every article under `dir`'s content folder by its first reviewer, in
-/// process (a generated corpus has as many reviewers as articles).
-pub fn sign_off_all(dir: &Path) {
-    use healthpress::signoff::{self, Record};
-    let config = Config::load(&dir.join("healthpress.toml")).unwrap();
-    let loader = healthpress::content::Loader::new(&config);
-    for (path, kind) in loader.discover().unwrap() {
-        if kind != healthpress::content::FileKind::Article {
-            continue;
-        }
-        let a = loader.load_file(path.clone(), kind);
-        let Some(by) = signoff::reviewer_names(&a).first().map(|n| n.to_string()) else {
-            continue;
-        };
-        let on = today();
-        if let Some(hash) = signoff::clinical_hash(&a, &a.body, &by, &on.to_string()) {
-            let record = Record {
-                hash: &hash,
-                by: &by,
-                on,
-            };
-            std::fs::write(&path, signoff::with_sign_off(&a, &record)).unwrap();
-        }
-    }
 }
