@@ -232,6 +232,7 @@ fn run(
     }
     let ready = started.elapsed();
 
+    let media = crate::media::Resolver::new(&config.root);
     let pass = Pass {
         config,
         loader: &loader,
@@ -240,6 +241,7 @@ fn run(
         targets: &targets,
         publisher,
         today: options.today,
+        media: &media,
     };
     let items: Vec<Item> = article_files
         .into_iter()
@@ -427,6 +429,7 @@ struct Pass<'a> {
     targets: &'a Targets,
     publisher: Option<&'a crate::publish::Publisher<'a>>,
     today: NaiveDate,
+    media: &'a crate::media::Resolver,
 }
 
 impl Pass<'_> {
@@ -459,6 +462,7 @@ impl Pass<'_> {
                 disclaimers: self.disclaimers,
                 config: self.config,
                 today: self.today,
+                media: self.media,
             };
             self.rules
                 .check_article(&cx, !mine, &mut diagnostics, &mut references);
@@ -857,6 +861,7 @@ impl<'c> Checker<'c> {
             targets: &self.targets,
             publisher: None,
             today,
+            media: &crate::media::Resolver::new(&self.config.root),
         };
         let result = pass.file(Item::Parsed(Arc::new(article)));
         let (_, diagnostics, _) = conclude(&pass, vec![result]);

@@ -4,8 +4,10 @@
 //! `media-type-mismatch`, `media-too-large`, `media-origin-not-allowed`) and the build,
 //! which copies each file into the bundle, share these answers.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::content::model::MediaKind;
 
@@ -124,6 +126,79 @@ pub fn locate(article: &Path, root: &Path, src: &str) -> Result<Located, NotFoun
         Ok(m) if !m.is_file() => Err(NotFound::Unreadable("it is not a regular file".into())),
         Ok(_) => Ok(Located::File(real)),
         Err(e) => Err(NotFound::Unreadable(e.to_string())),
+    }
+}
+
+/// What one media file is, as the rules ask: its size and what its first bytes are.
+/// `None` where the file cannot be read (then `missing-media-file` has said why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    pub size: Option<u64>,
+    pub sniffed: Option<Sniffed>,
+}
+
+/// The media answers of one run: where each `src` of each article folder points, and
+/// what each file is. A corpus names the same few files from thousands of articles and
+/// four rules ask about each entry, so each answer is worked out once per run; a run
+/// that ends drops them, so that a file added between two runs of `--watch` or of the
+/// language server is seen. The answers are those of [`locate`], [`header`] and
+/// [`sniff`] (a test holds them equal).
+pub struct Resolver {
+    root: PathBuf,
+    located: Mutex<HashMap<(PathBuf, String), Result<Located, NotFound>>>,
+    files: Mutex<HashMap<PathBuf, Arc<FileFacts>>>,
+}
+
+impl Resolver {
+    /// For the content repository at `root` (the folder of `healthpress.toml`).
+    pub fn new(root: &Path) -> Self {
+        Resolver {
+            root: canonical_root(root),
+            located: Mutex::default(),
+            files: Mutex::default(),
+        }
+    }
+
+    /// [`locate`] `src` of a media entry of the article at `article`.
+    pub fn locate(&self, article: &Path, src: &str) -> Result<Located, NotFound> {
+        let key = (
+            article.parent().unwrap_or(Path::new("")).to_path_buf(),
+            src.to_string(),
+        );
+        if let Some(hit) = self.lock_located().get(&key) {
+            return hit.clone();
+        }
+        // Worked out unlocked: two threads may both do it, and agree.
+        let answer = locate(article, &self.root, src);
+        self.lock_located().insert(key, answer.clone());
+        answer
+    }
+
+    /// The size and format of a file that [`Resolver::locate`] found.
+    pub fn facts(&self, path: &Path) -> Arc<FileFacts> {
+        if let Some(hit) = self
+            .files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(path)
+        {
+            return Arc::clone(hit);
+        }
+        let facts = Arc::new(FileFacts {
+            size: std::fs::metadata(path).map(|m| m.len()).ok(),
+            sniffed: header(path).ok().map(|bytes| sniff(&bytes)),
+        });
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf(), Arc::clone(&facts));
+        facts
+    }
+
+    fn lock_located(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(PathBuf, String), Result<Located, NotFound>>> {
+        self.located.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -303,6 +378,44 @@ mod tests {
         assert!(is_address("//example.org/a.png"));
         assert!(!is_address("images/a:b.png"));
         assert!(!is_address("a.png"));
+    }
+
+    // The run's resolver gives the answers of `locate`, `header` and `sniff`, asked once
+    // or many times, from articles in one folder or another.
+    #[test]
+    fn resolver_answers_as_locate_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = canonical_root(dir.path());
+        for d in ["content/a/images", "content/b"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        std::fs::write(dir.path().join("content/a/images/x.png"), PNG_3X2).unwrap();
+        std::fs::write(dir.path().join("content/b/clip.mp4"), b"not a video").unwrap();
+        let resolver = Resolver::new(dir.path());
+        for article in ["content/a/one.md", "content/a/two.md", "content/b/three.md"] {
+            let article = dir.path().join(article);
+            for src in [
+                "images/x.png",
+                "../a/images/x.png",
+                "clip.mp4",
+                "../b/clip.mp4",
+                "images",
+                "../../../etc/passwd",
+                "https://example.org/a.png",
+                "missing.png",
+            ] {
+                for _ in 0..2 {
+                    let found = resolver.locate(&article, src);
+                    assert_eq!(found, locate(&article, &root, src), "{src}");
+                    if let Ok(Located::File(path)) = found {
+                        let facts = resolver.facts(&path);
+                        let bytes = std::fs::read(&path).unwrap();
+                        assert_eq!(facts.size, Some(bytes.len() as u64));
+                        assert_eq!(facts.sniffed, Some(sniff(&header(&path).unwrap())));
+                    }
+                }
+            }
+        }
     }
 
     // Local paths resolve relative to the article and must stay in the repository.

@@ -8,6 +8,7 @@
 //! milliseconds for 10,000 articles); the files whose corpus findings changed are the
 //! ones whose diagnostics are sent again.
 
+use crate::media::Resolver;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -139,14 +140,15 @@ impl Engine {
             .collect();
         self.disclaimers = Disclaimers::new(disclaimers.clone());
         let this = &*self;
+        let media = Resolver::new(&self.config.root);
         let mut results: Vec<(Entry, FileData)> = article_files
             .into_par_iter()
-            .map(|(p, k)| this.check_file(Arc::new(load(loader, p, k, open)), open))
+            .map(|(p, k)| this.check_file(Arc::new(load(loader, p, k, open)), open, &media))
             .collect();
         results.extend(
             disclaimers
                 .into_iter()
-                .map(|a| this.check_file(a, open))
+                .map(|a| this.check_file(a, open, &media))
                 .collect::<Vec<_>>(),
         );
         self.files.clear();
@@ -163,7 +165,13 @@ impl Engine {
     }
 
     /// An article's own rules, its suppressions and its index entry.
-    fn check_file(&self, article: Arc<Article>, open: &Open) -> (Entry, FileData) {
+    /// `media`: the media answers of this check (one file, or the whole corpus).
+    fn check_file(
+        &self,
+        article: Arc<Article>,
+        open: &Open,
+        media: &Resolver,
+    ) -> (Entry, FileData) {
         let mut own = Vec::new();
         let mut references = Vec::new();
         let cx = ArticleContext {
@@ -172,6 +180,7 @@ impl Engine {
             disclaimers: &self.disclaimers,
             config: self.config,
             today: self.today,
+            media,
         };
         self.rules
             .check_article(&cx, false, &mut own, &mut references);
@@ -234,7 +243,8 @@ impl Engine {
             Some(t) => self.loader.parse_text(path.to_path_buf(), t, kind),
             None => self.loader.load_file(path.to_path_buf(), kind),
         };
-        let (entry, data) = self.check_file(Arc::new(article), open);
+        let media = Resolver::new(&self.config.root);
+        let (entry, data) = self.check_file(Arc::new(article), open, &media);
         let name = entry.name.clone();
         let mut ids: Vec<Box<str>> = entry.id.iter().cloned().collect();
         let mut entries = std::mem::take(&mut self.index.entries);

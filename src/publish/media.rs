@@ -3,7 +3,7 @@
 //! at that copy. The body's HTML holds a placeholder figure where each media entry is
 //! shown (`content::render`); `figures` puts the real figure there.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -13,7 +13,7 @@ use crate::check::RunError;
 use crate::config::Config;
 use crate::content::model::{Media, MediaKind};
 use crate::content::render::escape;
-use crate::media::{Located, canonical_root, describe, locate, sniff};
+use crate::media::{Located, Resolver, describe, sniff};
 use crate::publish::model::{MediaFile, PublishedMedia};
 use crate::signoff::hex;
 
@@ -22,18 +22,22 @@ pub struct MediaStore {
     /// The bundle folder being written, or `None` for a preview, which points at the
     /// files where they are.
     dir: Option<PathBuf>,
-    root: PathBuf,
+    resolver: Resolver,
     allowed: Vec<String>,
     files: Mutex<BTreeMap<String, MediaFile>>,
+    /// Each source file's copy (or why it is refused), by its path: many articles show
+    /// the same file, which is read and hashed once.
+    copies: Mutex<HashMap<PathBuf, Result<MediaFile, String>>>,
 }
 
 impl MediaStore {
     pub fn new(config: &Config, dir: Option<&Path>) -> MediaStore {
         MediaStore {
             dir: dir.map(Path::to_path_buf),
-            root: canonical_root(&config.root),
+            resolver: Resolver::new(&config.root),
             allowed: config.media.allowed_origins.clone(),
             files: Mutex::new(BTreeMap::new()),
+            copies: Mutex::default(),
         }
     }
 
@@ -60,7 +64,7 @@ impl MediaStore {
         };
         let mut out = Vec::with_capacity(media.len());
         for m in media {
-            let (href, file) = match locate(article, &self.root, &m.src) {
+            let (href, file) = match self.resolver.locate(article, &m.src) {
                 Err(why) => return Err(refuse(m, why.message(&m.src))),
                 Ok(Located::Remote { origin }) => match origin {
                     Some(o) if self.allowed.contains(&o) => (m.src.clone(), None),
@@ -102,6 +106,24 @@ impl MediaStore {
     }
 
     fn copy(&self, path: &Path) -> Result<MediaFile, String> {
+        let known = self
+            .copies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .cloned();
+        if let Some(copy) = known {
+            return copy;
+        }
+        let copy = self.copy_once(path);
+        self.copies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_path_buf(), copy.clone());
+        copy
+    }
+
+    fn copy_once(&self, path: &Path) -> Result<MediaFile, String> {
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         let sniffed = sniff(&bytes);
         if sniffed.kind.is_none() {

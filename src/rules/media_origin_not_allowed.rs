@@ -2,7 +2,7 @@
 //! allow.
 
 use crate::diagnostic::Severity;
-use crate::media::{Located, canonical_root, locate};
+use crate::media::Located;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {
@@ -25,23 +25,16 @@ pub static RULE: RuleDef = RuleDef {
             good: "    src: cat-cow.mp4",
         },
     },
-    build: |config| {
-        Box::new(OriginNotAllowed {
-            root: canonical_root(&config.root),
-        })
-    },
+    build: |_| Box::new(OriginNotAllowed),
 };
 
-struct OriginNotAllowed {
-    root: std::path::PathBuf,
-}
+struct OriginNotAllowed;
 
 impl Check for OriginNotAllowed {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let allowed = &cx.config.media.allowed_origins;
         for (i, src, _) in super::missing_media_file::entries(cx) {
-            let Ok(Located::Remote { origin }) = locate(&cx.article.file.path, &self.root, src)
-            else {
+            let Ok(Located::Remote { origin }) = cx.media.locate(&cx.article.file.path, src) else {
                 continue;
             };
             let range = cx.article.value_range(&format!("/media/{i}/src"));

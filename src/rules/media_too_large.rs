@@ -1,7 +1,7 @@
 //! `media-too-large`: a media file over the configured size.
 
 use crate::diagnostic::Severity;
-use crate::media::{Located, canonical_root, locate};
+use crate::media::Located;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {
@@ -20,25 +20,19 @@ pub static RULE: RuleDef = RuleDef {
             good: "    src: short-clip.mp4",
         },
     },
-    build: |config| {
-        Box::new(TooLarge {
-            root: canonical_root(&config.root),
-        })
-    },
+    build: |_| Box::new(TooLarge),
 };
 
-struct TooLarge {
-    root: std::path::PathBuf,
-}
+struct TooLarge;
 
 impl Check for TooLarge {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let limit = cx.config.media.max_bytes;
         for (i, src, _) in super::missing_media_file::entries(cx) {
-            let Ok(Located::File(path)) = locate(&cx.article.file.path, &self.root, src) else {
+            let Ok(Located::File(path)) = cx.media.locate(&cx.article.file.path, src) else {
                 continue;
             };
-            let Ok(size) = std::fs::metadata(&path).map(|m| m.len()) else {
+            let Some(size) = cx.media.facts(&path).size else {
                 continue;
             };
             if size > limit {

@@ -3,7 +3,7 @@
 
 use crate::content::model::MediaKind;
 use crate::diagnostic::Severity;
-use crate::media::{Located, canonical_root, describe, header, locate, sniff};
+use crate::media::{Located, describe};
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {
@@ -24,16 +24,10 @@ pub static RULE: RuleDef = RuleDef {
             good: "    kind: video\n    src: cat-cow.mp4",
         },
     },
-    build: |config| {
-        Box::new(TypeMismatch {
-            root: canonical_root(&config.root),
-        })
-    },
+    build: |_| Box::new(TypeMismatch),
 };
 
-struct TypeMismatch {
-    root: std::path::PathBuf,
-}
+struct TypeMismatch;
 
 impl Check for TypeMismatch {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
@@ -43,13 +37,12 @@ impl Check for TypeMismatch {
                 Some("video") => MediaKind::Video,
                 _ => continue,
             };
-            let Ok(Located::File(path)) = locate(&cx.article.file.path, &self.root, src) else {
+            let Ok(Located::File(path)) = cx.media.locate(&cx.article.file.path, src) else {
                 continue;
             };
-            let Ok(bytes) = header(&path) else {
+            let Some(found) = cx.media.facts(&path).sniffed else {
                 continue;
             };
-            let found = sniff(&bytes);
             let range = cx.article.value_range(&format!("/media/{i}/src"));
             let what = describe(&found);
             match found.kind {

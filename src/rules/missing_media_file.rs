@@ -1,7 +1,6 @@
 //! `missing-media-file`: a media entry whose `src` names no file in the repository.
 
 use crate::diagnostic::Severity;
-use crate::media::{canonical_root, locate};
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {
@@ -23,16 +22,10 @@ pub static RULE: RuleDef = RuleDef {
             good: "    src: side-lying.png",
         },
     },
-    build: |config| {
-        Box::new(MissingMediaFile {
-            root: canonical_root(&config.root),
-        })
-    },
+    build: |_| Box::new(MissingMediaFile),
 };
 
-struct MissingMediaFile {
-    root: std::path::PathBuf,
-}
+struct MissingMediaFile;
 
 /// Each media entry's index, `src` and `kind`, as written (entries without a string
 /// `src` are the schema's to report).
@@ -57,7 +50,7 @@ impl Check for MissingMediaFile {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         // An address is `media-origin-not-allowed`'s to judge.
         for (i, src, _) in entries(cx) {
-            if let Err(why) = locate(&cx.article.file.path, &self.root, src) {
+            if let Err(why) = cx.media.locate(&cx.article.file.path, src) {
                 sink.report(
                     cx.article.value_range(&format!("/media/{i}/src")),
                     why.message(src),

@@ -190,6 +190,8 @@ pub struct ArticleContext<'a> {
     pub disclaimers: &'a Disclaimers,
     pub config: &'a Config,
     pub today: NaiveDate,
+    /// Where media entries point and what the files are, worked out once per run.
+    pub media: &'a crate::media::Resolver,
 }
 
 /// What a corpus rule sees: every file's entry, after every file's own rules ran.
@@ -1210,12 +1212,14 @@ mod tests {
             let loader = crate::content::Loader::new(&config);
             let a = &loader.parse(file, crate::content::FileKind::Article);
             let disclaimers = crate::content::Disclaimers::default();
+            let media = crate::media::Resolver::new(&config.root);
             let cx = ArticleContext {
                 article: a,
                 body: &a.body,
                 disclaimers: &disclaimers,
                 config: &config,
                 today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+                media: &media,
             };
             let (mut with_scan, mut without) = (Vec::new(), Vec::new());
             scanned.check_article(&cx, false, &mut with_scan, &mut Vec::new());
