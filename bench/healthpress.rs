@@ -97,6 +97,7 @@ fn stages(c: &mut Criterion) {
         );
 
         let rules = ActiveRules::new(&config);
+        let media = healthpress::media::Resolver::new(&config.root);
         group.bench_with_input(BenchmarkId::new("rules", n), &corpus, |b, corpus| {
             b.iter(|| {
                 corpus
@@ -110,6 +111,7 @@ fn stages(c: &mut Criterion) {
                             disclaimers: &corpus.disclaimers,
                             config: &config,
                             today: today(),
+                            media: &media,
                         };
                         rules.check_article(&cx, false, &mut out, &mut references);
                         out.len()
