@@ -1,7 +1,7 @@
 //! `missing-urgent-help`: the policy requires an `URGENT` callout and there is none.
 
 use crate::diagnostic::Severity;
-use crate::rules::missing_consult_note::title_range;
+use crate::rules::helpers::title_range;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {

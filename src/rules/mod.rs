@@ -24,6 +24,7 @@ mod emergency_number;
 mod empty_callout;
 mod empty_section;
 mod front_matter;
+mod helpers;
 mod invalid_disclaimer;
 mod invalid_suppression;
 mod invisible_character;
@@ -897,69 +898,6 @@ fn wrap(text: &str) -> String {
     }
     out.push_str(&line);
     out
-}
-
-/// Text helpers shared by the prose rules.
-pub mod text {
-    use regex::Regex;
-
-    /// A case-insensitive regex matching any of `words` as whole words (or phrases),
-    /// longest first so that "completely safe" wins over "safe".
-    /// The words or phrases as whole words, case-insensitive. ASCII word boundaries
-    /// keep the search a literal prefilter plus a DFA, several times faster over a
-    /// large corpus than Unicode boundaries; the lists are English words.
-    pub fn word_list(words: &[String], plurals: bool) -> Regex {
-        let body = alternation(words, plurals);
-        Regex::new(&format!(r"(?i)(?-u:\b)({body})(?-u:\b)")).expect("word list compiles")
-    }
-
-    /// `a|b c|...` for a regex: escaped, any white space between the words of a phrase,
-    /// longest first so that "completely safe" wins over "safe".
-    pub fn alternation(words: &[String], plurals: bool) -> String {
-        let mut words: Vec<&String> = words.iter().filter(|w| !w.trim().is_empty()).collect();
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let alts: Vec<String> = words
-            .iter()
-            .map(|w| {
-                let e = w
-                    .split_whitespace()
-                    .map(regex::escape)
-                    .collect::<Vec<_>>()
-                    .join(r"\s+");
-                if plurals { plural(&e) } else { e }
-            })
-            .collect();
-        if alts.is_empty() {
-            // Matches nothing.
-            r"[^\s\S]".to_string()
-        } else {
-            alts.join("|")
-        }
-    }
-
-    /// The first word of each phrase, as triggers for the shared scan (`Check::triggers`);
-    /// none (read every block) when a word is not ASCII, whose case variants an ASCII
-    /// scan would miss.
-    pub fn first_words(phrases: &[String]) -> Vec<String> {
-        let words: Vec<String> = phrases
-            .iter()
-            .filter_map(|p| p.split_whitespace().next())
-            .map(str::to_string)
-            .collect();
-        if words.iter().all(|w| w.is_ascii()) {
-            words
-        } else {
-            Vec::new()
-        }
-    }
-
-    fn plural(word: &str) -> String {
-        if let Some(stem) = word.strip_suffix("wife") {
-            format!("{stem}wi(?:fe|ves)")
-        } else {
-            format!("{word}(?:s|es)?")
-        }
-    }
 }
 
 #[cfg(test)]
