@@ -25,8 +25,8 @@ pub static RULE: RuleDef = RuleDef {
     },
     build: |config| {
         Box::new(AbsoluteClaim {
-            words: crate::rules::text::word_list(&config.policy.absolute_claims, false),
-            triggers: crate::rules::text::first_words(&config.policy.absolute_claims),
+            words: crate::rules::helpers::word_list(&config.policy.absolute_claims, false),
+            triggers: crate::rules::helpers::first_words(&config.policy.absolute_claims),
         })
     },
 };

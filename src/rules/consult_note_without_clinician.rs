@@ -24,7 +24,7 @@ pub static RULE: RuleDef = RuleDef {
     },
     build: |config| {
         Box::new(ConsultNoteWithoutClinician {
-            clinicians: crate::rules::text::word_list(&config.policy.clinicians, true),
+            clinicians: crate::rules::helpers::word_list(&config.policy.clinicians, true),
             list: config.policy.clinicians.join(", "),
         })
     },

@@ -4,6 +4,7 @@ use regex::Regex;
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
+use crate::rules::helpers::title_range;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {
@@ -34,7 +35,7 @@ struct MissingConsultNote {
 
 impl MissingConsultNote {
     fn new(config: &Config) -> Self {
-        let inner = crate::rules::text::alternation(&config.policy.clinicians, true);
+        let inner = crate::rules::helpers::alternation(&config.policy.clinicians, true);
         let wording = Regex::new(&format!(
             r"(?i)\b(?:ask|asking|speak(?:ing)?\s+(?:to|with)|talk(?:ing)?\s+(?:to|with)|consult(?:ing)?|check(?:ing)?\s+with|see|contact|tell)\s+(?:your|a|the|with\s+your)\s+(?:local\s+)?(?:{inner})\b"
         ))
@@ -93,18 +94,4 @@ impl Check for MissingConsultNote {
             ),
         }
     }
-}
-
-/// Where an absence in the body is reported: the first heading, else the body's start.
-pub fn title_range(
-    a: &crate::content::Article,
-    body: &crate::content::markdown::Body,
-) -> std::ops::Range<usize> {
-    body.headings
-        .first()
-        .map(|h| h.range.clone())
-        .unwrap_or_else(|| {
-            let line = a.file.line_of(body.range.start);
-            a.file.line_range(line)
-        })
 }

@@ -2,7 +2,7 @@
 
 use crate::content::model::Audience;
 use crate::diagnostic::Severity;
-use crate::rules::missing_consult_note::title_range;
+use crate::rules::helpers::title_range;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
 pub static RULE: RuleDef = RuleDef {
