@@ -19,6 +19,8 @@ struct Client {
     conn: Connection,
     server: Option<std::thread::JoinHandle<anyhow::Result<bool>>>,
     pending: VecDeque<Notification>,
+    /// The methods of the requests the server sent, in order.
+    requests: Vec<String>,
     next: i32,
     root: PathBuf,
 }
@@ -36,6 +38,7 @@ impl Client {
             conn: client,
             server: Some(handle),
             pending: VecDeque::new(),
+            requests: Vec::new(),
             next: 0,
             root: root.to_path_buf(),
         };
@@ -92,6 +95,7 @@ impl Client {
                         .map_err(|e| json!({ "code": e.code, "message": e.message }));
                 }
                 Ok(Message::Notification(n)) => self.pending.push_back(n),
+                Ok(Message::Request(r)) => self.requests.push(r.method),
                 Ok(_) => {}
                 Err(e) => panic!("no answer to {method}: {e:?}"),
             }
@@ -437,6 +441,44 @@ fn pull_diagnostics_for_documents_and_workspace() {
             .is_none(),
         "no push to a pull client"
     );
+    c.stop();
+}
+
+// A pull client that takes refreshes is asked to pull again when an edit changes the
+// findings of other files (an id that others link to), and only then: an edit that
+// touches this document alone is in the report it pulls anyway.
+#[test]
+fn pull_clients_are_asked_to_refresh_when_other_files_change() {
+    let dir = repo_project();
+    let capabilities = json!({
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
+    });
+    let mut c = Client::start_with(dir.path(), json!({}), capabilities);
+    let (path, text) = c.open(POSTURE);
+    let pull = |c: &mut Client| {
+        c.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri(&path) } }),
+        )
+    };
+    pull(&mut c);
+    let refreshes = |c: &Client| {
+        c.requests
+            .iter()
+            .filter(|m| *m == "workspace/diagnostic/refresh")
+            .count()
+    };
+    let before = refreshes(&c);
+    c.change(&path, 2, &text.replace("[!URGENT]", "[!NOTE]"));
+    pull(&mut c);
+    assert_eq!(refreshes(&c), before, "an edit of this file alone");
+    // Other articles link to this one: a new id breaks their links.
+    let renamed = text.replace("id: posture-in-pregnancy", "id: posture-when-pregnant");
+    assert_ne!(renamed, text);
+    c.change(&path, 3, &renamed);
+    pull(&mut c);
+    assert!(refreshes(&c) > before, "{:?}", c.requests);
     c.stop();
 }
 

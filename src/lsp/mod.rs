@@ -146,8 +146,14 @@ pub fn run_stdio() -> anyhow::Result<bool> {
 /// the server down before `exit` (the exit code is 0 then, 1 otherwise).
 pub fn serve(connection: Connection) -> anyhow::Result<bool> {
     let (id, params) = connection.initialize_start()?;
+    // LSP 3.17 spells it `workspace.diagnostics`; lsp-types 0.97 reads
+    // `workspace.diagnostic`, so clients' `refreshSupport` is read from the JSON.
+    let refresh = ["diagnostics", "diagnostic"]
+        .iter()
+        .any(|k| params["capabilities"]["workspace"][k]["refreshSupport"] == json!(true));
     let init: lsp::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let mut server = Server::new(connection, &init);
+    server.refresh = refresh;
     let result = json!({
         "capabilities": server.capabilities(),
         "serverInfo": { "name": "healthpress", "version": env!("CARGO_PKG_VERSION") },
@@ -163,6 +169,10 @@ pub struct Server {
     pub options: Options,
     /// The client pulls diagnostics (`textDocument/diagnostic`): none are pushed.
     pub pull: bool,
+    /// The client takes `workspace/diagnostic/refresh`: after a change that may alter
+    /// other files' findings (a changed id, a disclaimer, the config), it is asked to
+    /// pull again, since it would not otherwise know.
+    refresh: bool,
     /// The client watches files for the server when asked (dynamic registration).
     watch: bool,
     pub root: PathBuf,
@@ -215,6 +225,7 @@ impl Server {
             },
             options: Options::from_json(init.initialization_options.as_ref()),
             pull,
+            refresh: false,
             watch,
             root,
             config_path: None,
@@ -628,6 +639,19 @@ impl Server {
     /// takes workspace diagnostics by push).
     fn publish(&mut self, names: Vec<Arc<str>>) {
         if self.pull {
+            // The client pulls the report of the document it edits itself; what it
+            // cannot see is that findings changed in other files.
+            let others = match names.as_slice() {
+                [] => false,
+                [one] => self
+                    .engine
+                    .as_ref()
+                    .is_none_or(|e| !self.docs.contains_key(&e.config.root.join(&**one))),
+                _ => true,
+            };
+            if self.refresh && others {
+                self.request("workspace/diagnostic/refresh", ());
+            }
             return;
         }
         let Some(engine) = &self.engine else { return };
