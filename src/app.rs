@@ -11,22 +11,14 @@ use clap::Parser;
 
 use std::sync::Arc;
 
-use crate::check::{CheckOptions, Outcome, Progress, RunError, check};
+use crate::check::{CheckOptions, Outcome, Progress, check};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, CommonArgs};
 use crate::config::Config;
 use crate::diagnostic::Tally;
+use crate::error::{ExitStatus, RunError};
 use crate::publish::{self, BuildOptions, Built};
 use crate::report::{self, Format};
 use crate::rules;
-
-/// Exit status: 0 no errors, 1 the content has errors, 2 the command could not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ExitStatus {
-    Success = 0,
-    Failure = 1,
-    Error = 2,
-}
 
 /// `--config FILE` for this run: every command that reads the config asks here.
 static CONFIG_FILE: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
@@ -46,75 +38,41 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitS
     *CONFIG_FILE.lock().unwrap_or_else(|e| e.into_inner()) = cli.config.clone();
     if matches!(cli.command, Command::Lsp) {
         // The server writes to stdout from its own thread: nothing here may hold it.
-        return match crate::lsp::run_stdio() {
-            Ok(true) => ExitStatus::Success,
-            Ok(false) => ExitStatus::Failure,
-            Err(e) => {
-                eprintln!("error: lsp: {e}");
-                ExitStatus::Error
-            }
+        let result = match crate::lsp::run_stdio() {
+            Ok(true) => Ok(ExitStatus::Success),
+            Ok(false) => Ok(ExitStatus::Failure),
+            Err(e) => Err(RunError::Lsp(e)),
         };
+        return finish(result, &mut io::stderr());
     }
     let mut stdout = anstream::stdout().lock();
     let mut stderr = anstream::stderr().lock();
     // What is still buffered is written before the status is decided, so that a full
     // disk is an error here and not a silent loss at exit.
-    let result = match dispatch(cli, &mut stdout, &mut stderr) {
-        Ok(status) => stdout
+    let result = dispatch(cli, &mut stdout, &mut stderr).and_then(|status| {
+        stdout
             .flush()
             .map(|()| status)
-            .map_err(|e| Failure::from(e).after(status)),
-        Err(e) => Err(e),
-    };
+            .map_err(|e| RunError::from(e).after(status))
+    });
+    finish(result, &mut stderr)
+}
+
+/// The exit status, with the error said on stderr, except when the reader went away
+/// (`| head`): then the run stops quietly, as ripgrep's does.
+fn finish(result: Result<ExitStatus, RunError>, stderr: &mut dyn Write) -> ExitStatus {
     match result {
         Ok(status) => status,
-        // The reader went away (`| head`): stop quietly, as ripgrep does, with the
-        // verdict on the content when there is one.
-        Err(Failure::BrokenPipe(status)) => status,
-        Err(Failure::Run(e)) => {
-            let _ = writeln!(stderr, "error: {e}");
-            match e {
-                RunError::Content(_) => ExitStatus::Failure,
-                _ => ExitStatus::Error,
+        Err(e) => {
+            if !e.is_broken_pipe() {
+                let _ = writeln!(stderr, "error: {e}");
             }
+            e.exit_status()
         }
     }
 }
 
-pub(crate) enum Failure {
-    /// The output's reader is gone; the status the run ends with.
-    BrokenPipe(ExitStatus),
-    Run(RunError),
-}
-
-impl Failure {
-    /// A broken pipe met after the run's verdict was known ends with that verdict.
-    fn after(self, verdict: ExitStatus) -> Failure {
-        match self {
-            Failure::BrokenPipe(_) => Failure::BrokenPipe(verdict),
-            f => f,
-        }
-    }
-}
-
-/// Errors of `?` on a write: the terminal's or a pipe's output.
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            Failure::BrokenPipe(ExitStatus::Success)
-        } else {
-            Failure::Run(RunError::Io(format!("cannot write the output: {e}")))
-        }
-    }
-}
-
-impl From<RunError> for Failure {
-    fn from(e: RunError) -> Self {
-        Failure::Run(e)
-    }
-}
-
-fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Failure> {
+fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, RunError> {
     match cli.command {
         Command::Check(args) => run_check(args, out, err),
         Command::Build(args) => run_build(args, out, err),
@@ -178,9 +136,9 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
             Ok(ExitStatus::Success)
         }
         // Served by `run` before stdout is locked.
-        Command::Lsp => {
-            Err(RunError::Usage("the language server runs only from `run`".into()).into())
-        }
+        Command::Lsp => Err(RunError::Usage(
+            "the language server runs only from `run`".into(),
+        )),
         Command::Completions { shell } => {
             // clap_complete panics on a write error: it writes into memory, and the
             // write to the terminal or pipe is ours.
@@ -198,7 +156,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitSt
 }
 
 pub(crate) fn load_config() -> Result<Config, RunError> {
-    let cwd = std::env::current_dir().map_err(|e| RunError::Io(e.to_string()))?;
+    let cwd = std::env::current_dir().map_err(RunError::CurrentDir)?;
     let named = CONFIG_FILE
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -233,7 +191,7 @@ fn run_check(
     args: CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitStatus, Failure> {
+) -> Result<ExitStatus, RunError> {
     if args.watch {
         return crate::watch::run(args, out, err);
     }
@@ -265,7 +223,7 @@ pub(crate) fn emit(
     outcome: &Outcome,
     started: Instant,
     out: &mut dyn Write,
-) -> Result<Tally, Failure> {
+) -> Result<Tally, RunError> {
     if std::env::var_os("HEALTHPRESS_PROFILE").is_some() {
         for (name, spent) in &outcome.profile {
             eprintln!("profile: {name:40} {:8.1} ms", spent.as_secs_f64() * 1000.0);
@@ -287,16 +245,14 @@ pub(crate) fn emit(
         summary.push_str("; ");
         summary.push_str(why);
     }
-    let written = |e: io::Error| Failure::from(e).after(verdict);
+    let written = |e: io::Error| RunError::from(e).after(verdict);
     match &common.output {
         Some(path) => {
             let mut file = anstream::StripStream::new(Vec::new());
             report::render(common.format, &report, &mut file)?;
-            write_report(path, &file.into_inner()).map_err(|e| {
-                RunError::Io(format!(
-                    "cannot write the report to {}: {e}",
-                    report::escape_path(path)
-                ))
+            write_report(path, &file.into_inner()).map_err(|cause| RunError::Report {
+                path: report::escape_path(path),
+                cause,
             })?;
             for w in report.weakened {
                 writeln!(out, "{}", report::human::policy_note(w)).map_err(written)?;
@@ -416,7 +372,7 @@ fn run_build(
     args: BuildArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitStatus, Failure> {
+) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
     let config = load_config()?;
     let progress = progress_bar(&args.common);
@@ -465,7 +421,7 @@ fn run_build(
     // exit status must still say whether a bundle was written.
     let quiet = match emit(&args.common, &checked.outcome, started, out) {
         Ok(_) => false,
-        Err(Failure::BrokenPipe(_)) => true,
+        Err(e) if e.is_broken_pipe() => true,
         Err(e) => return Err(e),
     };
     if tally.fails(args.common.deny_warnings) {
@@ -559,7 +515,7 @@ fn sign_off(
     today: chrono::NaiveDate,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitStatus, Failure> {
+) -> Result<ExitStatus, RunError> {
     use crate::signoff::{self, Record};
     let config = load_config()?;
     let loader = crate::content::Loader::new(&config);
@@ -569,7 +525,9 @@ fn sign_off(
         .filter(|(_, kind)| *kind == crate::content::FileKind::Article)
         .collect();
     if files.is_empty() {
-        return Err(RunError::Usage("no articles to sign off under the given paths".into()).into());
+        return Err(RunError::Usage(
+            "no articles to sign off under the given paths".into(),
+        ));
     }
     // The errors a full check finds in these files; a sign-off that no longer matches
     // is what signing off fixes, so it does not count.
@@ -687,8 +645,7 @@ fn sign_off(
         } else {
             text
         };
-        signoff::write_atomically(&path, &text)
-            .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
+        signoff::write_atomically(&path, &text).map_err(|e| RunError::io(&path, e))?;
         writeln!(
             out,
             "signed off {}  by {reviewer} on {today}  {}",
@@ -887,13 +844,12 @@ The articles: Markdown with YAML front matter. Files with another Markdown exten
 (\fB.markdown\fR, \fB.mdown\fR, \fB.mkd\fR, \fB.MD\fR and the like) are reported, not read.
 "#;
 
-fn explain(name: &str, out: &mut dyn Write) -> Result<ExitStatus, Failure> {
+fn explain(name: &str, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     let Some(rule) = rules::find(name) else {
         return Err(RunError::Usage(format!(
             "no rule named `{name}`{}; `healthpress rules` lists them",
             crate::config::suggest(name, rules::all().iter().map(|r| r.meta.name))
-        ))
-        .into());
+        )));
     };
     out.write_all(rules::explain(&rule.meta).as_bytes())?;
     Ok(ExitStatus::Success)

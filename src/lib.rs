@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod error;
 pub mod git;
 pub mod locale;
 pub mod lsp;
@@ -26,7 +27,8 @@ mod watch;
 
 mod app;
 
-pub use app::{ExitStatus, run};
+pub use app::run;
+pub use error::ExitStatus;
 
 /// The proptest settings of the unit tests that hold a fast routine to its reference:
 /// `cases` per property, no failure files written into the source tree.

@@ -24,7 +24,6 @@ use semver::Version;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::check::RunError;
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
 use crate::content::markdown::Body;
@@ -32,6 +31,7 @@ use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
 use crate::content::{Article, Corpus, Disclaimers, FileKind};
 use crate::diagnostic::Diagnostic;
+use crate::error::RunError;
 use crate::publish::model::*;
 use crate::signoff::hex;
 
@@ -738,7 +738,7 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
     }
     let mut files: Vec<(PathBuf, crate::content::FileKind)> = loader
         .discover()
-        .map_err(|e| RunError::Io(e.to_string()))?
+        .map_err(RunError::Walk)?
         .into_iter()
         .filter(|(_, k)| *k == crate::content::FileKind::Disclaimer)
         .collect();
@@ -827,7 +827,7 @@ pub(crate) fn read_plain(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 pub(crate) fn io(path: &Path, e: std::io::Error) -> RunError {
-    RunError::Io(format!("{}: {e}", path.display()))
+    RunError::io(path, e)
 }
 
 pub(crate) fn sha256(bytes: &[u8]) -> String {
@@ -1281,8 +1281,11 @@ fn manifest_pieces<'a>(
     Ok(pieces)
 }
 
-fn json_error(e: serde_json::Error) -> RunError {
-    RunError::Io(format!("cannot serialise the bundle: {e}"))
+fn json_error(source: serde_json::Error) -> RunError {
+    RunError::Serialise {
+        what: "the bundle",
+        source,
+    }
 }
 
 /// Write at `rel` in `dir` what `fill` writes, hashing the bytes on their way to the
@@ -1418,12 +1421,11 @@ fn read_previous(
     if latest_path.is_file() {
         check_latest(&latest_path, source, &dir, &bytes)?;
     }
-    let manifest: PreviousManifest = serde_json::from_slice(&bytes).map_err(|e| {
-        RunError::Io(format!(
-            "{}: the previous bundle's manifest cannot be read ({e}); move that folder aside to start a new series",
-            path.display()
-        ))
-    })?;
+    let manifest: PreviousManifest =
+        serde_json::from_slice(&bytes).map_err(|source| RunError::PreviousManifest {
+            path: path.clone(),
+            source,
+        })?;
     if manifest.format > FORMAT_VERSION {
         return Err(refuse(
             &path,
