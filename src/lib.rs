@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod cli;
+mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -23,11 +24,8 @@ pub mod signoff;
 pub mod source;
 pub mod suppress;
 pub mod verify;
-mod watch;
 
-mod app;
-
-pub use app::run;
+pub use commands::run;
 pub use error::ExitStatus;
 
 /// The proptest settings of the unit tests that hold a fast routine to its reference:

@@ -10,20 +10,21 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::app::{emit, load_config, today};
+use super::output::emit;
+use super::{load_config, today};
 use crate::check::{CheckOptions, check_cached};
 use crate::cli::CheckArgs;
 use crate::content::ArticleCache;
-use crate::error::RunError;
+use crate::error::{ExitStatus, RunError};
 
 /// How long to wait for a burst of file events (an editor's save) to end.
 const SETTLE: Duration = Duration::from_millis(100);
 
-pub fn run(
+pub(super) fn run(
     args: CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<crate::ExitStatus, RunError> {
+) -> Result<ExitStatus, RunError> {
     let first = load_config()?;
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -70,7 +71,7 @@ pub fn run(
             match rx.recv() {
                 Ok(Ok(event)) if relevant(&event) => break,
                 Ok(_) => continue,
-                Err(_) => return Ok(crate::ExitStatus::Success),
+                Err(_) => return Ok(ExitStatus::Success),
             }
         }
         while rx.recv_timeout(SETTLE).is_ok() {}
