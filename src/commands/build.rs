@@ -52,6 +52,7 @@ pub(super) fn run(
     // Articles are written into a temporary folder while they are checked; it becomes
     // a bundle only if the whole check passes (dropping the publisher removes it).
     let mut publisher = publish::Publisher::start(&config, build)?;
+    print_profile(&mut publisher);
     let mut checked = crate::check::check_and_publish(&config, &options, &publisher)?;
     if let Some(p) = &progress {
         p.finish();
@@ -73,7 +74,9 @@ pub(super) fn run(
         let _ = writeln!(err, "error: the content has errors; no bundle was written");
         return Ok(ExitStatus::Failure);
     }
-    let built = publisher.finish(&checked.index.retired())?;
+    let built = publisher.finish(&checked.index.retired());
+    print_profile(&mut publisher);
+    let built = built?;
     drop(publisher);
     // As in `check`: the process ends next.
     std::mem::forget(checked);
@@ -123,4 +126,17 @@ fn generated_at() -> Result<String, RunError> {
         Err(_) => chrono::Utc::now(),
     };
     Ok(time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// With HEALTHPRESS_PROFILE set, how long each build phase took, on stderr (as `check`
+/// shows its own).
+fn print_profile(publisher: &mut publish::Publisher<'_>) {
+    if std::env::var_os("HEALTHPRESS_PROFILE").is_some() {
+        for (name, spent) in publisher.take_profile() {
+            eprintln!(
+                "profile: build: {name:<38} {:>8.1} ms",
+                spent.as_secs_f64() * 1e3
+            );
+        }
+    }
 }
