@@ -6,8 +6,6 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::config::ConfigError;
-
 /// Exit status: 0 no errors, 1 the content has errors, 2 the command could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -143,5 +141,69 @@ impl From<io::Error> for RunError {
             source,
             verdict: ExitStatus::Success,
         }
+    }
+}
+
+/// A mistake in the configuration (healthpress.toml), at its line; `line` is 0 when it
+/// has none (the file is missing or unreadable), and then no line is shown.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{message}", place(file, *line))]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// `file:line: `, `file: ` or nothing, before a config error's message.
+fn place(file: &str, line: usize) -> String {
+    match (file.is_empty(), line) {
+        (true, _) => String::new(),
+        (false, 0) => format!("{file}: "),
+        (false, line) => format!("{file}:{line}: "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipe() -> io::Error {
+        io::Error::from(io::ErrorKind::BrokenPipe)
+    }
+
+    // A broken pipe anywhere in the chain ends the run quietly, with the verdict the
+    // output carried; other errors decide the status by their kind.
+    #[test]
+    fn exit_status_from_the_kind_and_the_chain() {
+        let output = RunError::from(pipe()).after(ExitStatus::Failure);
+        assert!(output.is_broken_pipe());
+        assert_eq!(output.exit_status(), ExitStatus::Failure);
+        let file = RunError::io("dist/x", pipe());
+        assert!(file.is_broken_pipe());
+        assert_eq!(file.exit_status(), ExitStatus::Success);
+        let full = RunError::from(io::Error::from(io::ErrorKind::StorageFull));
+        assert!(!full.is_broken_pipe());
+        assert_eq!(full.exit_status(), ExitStatus::Error);
+        assert_eq!(
+            RunError::Content("x".into()).exit_status(),
+            ExitStatus::Failure
+        );
+        assert_eq!(RunError::Usage("x".into()).exit_status(), ExitStatus::Error);
+    }
+
+    // A report file whose reader went away is an error (exit 2), not the quiet end of
+    // `| head`: its cause is kept but is not a source.
+    #[test]
+    fn a_report_file_is_not_the_output() {
+        let e = RunError::Report {
+            path: "/dev/stdout".into(),
+            cause: pipe(),
+        };
+        assert!(!e.is_broken_pipe());
+        assert_eq!(e.exit_status(), ExitStatus::Error);
+        assert!(
+            e.to_string()
+                .starts_with("cannot write the report to /dev/stdout: ")
+        );
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! The data flow: `config` (healthpress.toml) -> `content` (load, split, YAML with
 //! spans, Markdown model) -> `schema` and `rules` -> `diagnostic`s -> `report`.
+//! `commands` is the edge over it all, one file per command and the only module that
+//! prints; `error` holds what stops a command and the exit status it ends with.
 
 pub mod check;
 pub mod cli;

@@ -7,8 +7,8 @@ use crate::check::{CheckOptions, check};
 use crate::error::{ExitStatus, RunError};
 use crate::report;
 
-/// `healthpress sign-off`: each article is judged on its own, and written only when
-/// everything about it is right; the others are reported and left as they were.
+/// Each article is judged on its own, and written only when everything about it is
+/// right; the others are reported and left as they were.
 pub(super) fn run(
     paths: &[PathBuf],
     reviewer: &str,
