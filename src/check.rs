@@ -15,23 +15,10 @@ use crate::config::Config;
 use crate::content::index::{Entry, Index};
 use crate::content::{Article, Disclaimers, FileKind, Loader};
 use crate::diagnostic::{Diagnostic, Tally};
+use crate::error::RunError;
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
 use crate::source::SourceFile;
 use crate::suppress;
-
-/// What the command could not do (exit 2), as opposed to what is wrong with the content.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
-    #[error("{0}")]
-    Usage(String),
-    #[error("{0}")]
-    Io(String),
-    /// Content that passed every rule but cannot be published (exit 1).
-    #[error("{0}")]
-    Content(String),
-}
 
 /// Told how far a long run has got (a progress bar, at the edge of the program).
 pub trait Progress: Send + Sync {
@@ -125,18 +112,19 @@ fn run(
         || crate::content::discover(config),
         || rayon::join(|| Loader::new(config), || ActiveRules::new(config)),
     );
-    let files = files
-        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
+    let files = files.map_err(|source| RunError::ContentFolder {
+        config: config.path.clone(),
+        source,
+    })?;
     loader.render = options.render;
     loader.cache = cache;
     // Each body is parsed in the pass, just before its rules, and let go after them;
     // the watch cache keeps parsed files whole, bodies included, between runs.
     loader.bodies = cache.is_some();
     if !files.iter().any(|(_, k)| *k == FileKind::Article) {
-        return Err(RunError::Io(format!(
-            "no articles (`.md` files) in the content folder {}",
-            config.content_dir.display()
-        )));
+        return Err(RunError::NoArticles {
+            dir: config.content_dir.clone(),
+        });
     }
     let mut paths = options.paths.clone();
     let mut old_ids = Vec::new();
@@ -606,7 +594,10 @@ pub fn resolve_paths(
 ) -> Result<Vec<(PathBuf, FileKind)>, RunError> {
     let files = loader
         .discover()
-        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
+        .map_err(|source| RunError::ContentFolder {
+            config: config.path.clone(),
+            source,
+        })?;
     let targets = Targets::new(config, paths, &files)?;
     Ok(files
         .into_iter()

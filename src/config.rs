@@ -10,6 +10,8 @@ use crate::content::model::Audience;
 use crate::diagnostic::Severity;
 use crate::rules;
 
+pub use crate::error::ConfigError;
+
 pub const FILE_NAME: &str = "healthpress.toml";
 
 /// Callout kinds the body may use: healthpress's own and GitHub's five.
@@ -23,16 +25,6 @@ pub const CALLOUT_KINDS: &[&str] = &[
     "WARNING",
     "CAUTION",
 ];
-
-/// A mistake in the configuration, at its line; `line` is 0 when it has none (the file
-/// is missing or unreadable), and then no line is shown.
-#[derive(Debug, thiserror::Error)]
-#[error("{}{message}", place(file, *line))]
-pub struct ConfigError {
-    pub file: String,
-    pub line: usize,
-    pub message: String,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -632,15 +624,6 @@ fn is_id(s: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
-}
-
-/// `file:line: `, `file: ` or nothing, before a config error's message.
-fn place(file: &str, line: usize) -> String {
-    match (file.is_empty(), line) {
-        (true, _) => String::new(),
-        (false, 0) => format!("{file}: "),
-        (false, line) => format!("{file}:{line}: "),
-    }
 }
 
 /// A TOML or type error of the raw options in plain words: which key, what kind of

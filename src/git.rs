@@ -4,7 +4,7 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::check::RunError;
+use crate::error::RunError;
 
 #[derive(Debug, Default, Clone)]
 pub struct Changes {
@@ -26,7 +26,7 @@ fn git_bytes(dir: &Path, args: &[&OsStr]) -> Result<Vec<u8>, RunError> {
         .arg(dir)
         .args(args)
         .output()
-        .map_err(|e| RunError::Usage(format!("--changed-since needs git: {e}")))?;
+        .map_err(RunError::Git)?;
     if !out.status.success() {
         let shown: Vec<String> = args
             .iter()

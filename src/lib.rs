@@ -2,12 +2,16 @@
 //!
 //! The data flow: `config` (healthpress.toml) -> `content` (load, split, YAML with
 //! spans, Markdown model) -> `schema` and `rules` -> `diagnostic`s -> `report`.
+//! `commands` is the edge over it all, one file per command and the only module that
+//! prints; `error` holds what stops a command and the exit status it ends with.
 
 pub mod check;
 pub mod cli;
+mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod error;
 pub mod git;
 pub mod locale;
 pub mod lsp;
@@ -22,11 +26,9 @@ pub mod signoff;
 pub mod source;
 pub mod suppress;
 pub mod verify;
-mod watch;
 
-mod app;
-
-pub use app::{ExitStatus, run};
+pub use commands::run;
+pub use error::ExitStatus;
 
 /// The proptest settings of the unit tests that hold a fast routine to its reference:
 /// `cases` per property, no failure files written into the source tree.

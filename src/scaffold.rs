@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::check::RunError;
 use crate::config::{Config, suggest};
 use crate::content::model::Audience;
+use crate::error::RunError;
 
 pub fn new_article(
     config: &Config,
@@ -122,11 +122,10 @@ pub fn new_article(
         disclaimers = list(&disclaimers),
     );
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| RunError::Io(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| RunError::io(dir, e))?;
     }
     std::fs::File::create_new(&path)
         .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
-        .map_err(|e| RunError::Io(format!("{}: {e}", path.display())))?;
+        .map_err(|e| RunError::io(&path, e))?;
     Ok(path)
 }

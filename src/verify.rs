@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use semver::Version;
 use serde_json::Value;
 
-use crate::check::RunError;
+use crate::error::RunError;
 use crate::publish::channel::{self, LATEST};
 use crate::publish::model::*;
 use crate::publish::{read_plain, sha256, sign};
@@ -60,7 +60,7 @@ pub fn verify(dir: &Path, public_key: Option<&Path>) -> Result<Vec<Problem>, Run
         jsonschema::draft202012::options()
             .should_validate_formats(true)
             .build(&schema)
-            .map_err(|e| RunError::Io(format!("internal error: a schema does not compile: {e}")))
+            .map_err(|e| RunError::SchemaCompile(Box::new(e)))
     };
     let v = Verifier {
         key,

@@ -107,6 +107,7 @@ fn ci_run(template: &str, origin: &Path, work: &Path) -> String {
     log
 }
 
+#[allow(clippy::print_stdout)] // the CI runs' logs, shown with --nocapture
 fn series(template_path: &str) {
     let template = std::fs::read_to_string(common::repo().join(template_path)).unwrap();
     let tmp = tempfile::tempdir().unwrap();

@@ -58,6 +58,7 @@ fn corpus() -> &'static Path {
 /// The fastest of seven alternating runs of each, and their ratio, with `before` run
 /// (untimed) ahead of every run. One measurement at a time: the test harness runs the
 /// guards on threads of their own, and two at once would time each other.
+#[allow(clippy::print_stderr)] // the measurement, shown with --nocapture
 fn ratio(
     what: &str,
     ours: impl Fn() -> Command,

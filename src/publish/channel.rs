@@ -13,7 +13,7 @@ use std::path::Path;
 
 use semver::Version;
 
-use crate::check::RunError;
+use crate::error::RunError;
 use crate::publish::model::*;
 use crate::publish::sign::Signer;
 use crate::publish::{io, sha256, write_json};
@@ -174,8 +174,10 @@ pub fn write_latest(
             })
             .collect(),
     };
-    let mut text = serde_json::to_vec(&latest)
-        .map_err(|e| RunError::Io(format!("cannot serialise {LATEST}: {e}")))?;
+    let mut text = serde_json::to_vec(&latest).map_err(|source| RunError::Serialise {
+        what: LATEST,
+        source,
+    })?;
     text.push(b'\n');
     if let Some(signer) = signer {
         let comment = latest_comment(&latest);

@@ -9,10 +9,10 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use crate::check::RunError;
 use crate::config::Config;
 use crate::content::model::{Media, MediaKind};
 use crate::content::render::escape;
+use crate::error::RunError;
 use crate::media::{Located, Resolver, describe, sniff};
 use crate::publish::model::{MediaFile, PublishedMedia};
 use crate::signoff::hex;

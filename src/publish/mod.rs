@@ -24,7 +24,6 @@ use semver::Version;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::check::RunError;
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
 use crate::content::markdown::Body;
@@ -32,6 +31,7 @@ use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
 use crate::content::{Article, Corpus, Disclaimers, FileKind};
 use crate::diagnostic::Diagnostic;
+use crate::error::RunError;
 use crate::publish::model::*;
 use crate::signoff::hex;
 
@@ -75,16 +75,14 @@ struct Prepared {
     page_sha256: String,
 }
 
-/// With HEALTHPRESS_PROFILE set, print how long a build phase took (as `check` does).
-fn phase(name: &str, since: &mut std::time::Instant) {
-    if std::env::var_os("HEALTHPRESS_PROFILE").is_some() {
-        eprintln!(
-            "profile: build: {name:<38} {:>8.1} ms",
-            since.elapsed().as_secs_f64() * 1e3
-        );
-    }
+/// Record how long a build phase took (`Publisher::take_profile`, as `check` does).
+fn phase(profile: &mut Profile, name: &'static str, since: &mut std::time::Instant) {
+    profile.push((name, since.elapsed()));
     *since = std::time::Instant::now();
 }
+
+/// Time spent by phase, in the order they ran.
+type Profile = Vec<(&'static str, std::time::Duration)>;
 
 /// Build a bundle from a corpus whose bodies were kept (`Loader::bodies`) and rendered.
 /// `healthpress build` streams instead (`check::check_and_publish`); this serves
@@ -128,6 +126,7 @@ pub struct Publisher<'c> {
     /// The output folder did not exist: a build that writes no bundle removes it.
     created_out: bool,
     written_bundle: bool,
+    profile: Profile,
     _lock: File,
 }
 
@@ -159,7 +158,8 @@ impl<'c> Publisher<'c> {
         let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
         let mut since = std::time::Instant::now();
         pages.titles = related::titles(config);
-        phase("titles for the related lists", &mut since);
+        let mut profile = Profile::new();
+        phase(&mut profile, "titles for the related lists", &mut since);
         let out = &options.out;
         let created_out = !out.exists();
         std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
@@ -218,6 +218,7 @@ impl<'c> Publisher<'c> {
             withdrawn: BTreeSet::new(),
             created_out,
             written_bundle: false,
+            profile,
             _lock: lock,
         })
     }
@@ -385,6 +386,12 @@ impl<'c> Publisher<'c> {
             what.push(ChangeKind::Presentation);
         }
         what
+    }
+
+    /// The time each build phase so far took, for the command to show
+    /// (HEALTHPRESS_PROFILE); taken, so that each is shown once.
+    pub fn take_profile(&mut self) -> Vec<(&'static str, std::time::Duration)> {
+        std::mem::take(&mut self.profile)
     }
 
     /// What the previous bundle held that this build would leave out although no file
@@ -579,7 +586,7 @@ impl<'c> Publisher<'c> {
                 .expect("unchanged implies a previous bundle");
             return Ok(Built::Unchanged { version });
         };
-        phase("plan versions and changelog", &mut since);
+        phase(&mut self.profile, "plan versions and changelog", &mut since);
         // The index page, the changelog and the articles' part of the content hash do
         // not depend on each other: they are made at the same time (this runs after the
         // parallel pass, on one thread otherwise).
@@ -600,7 +607,7 @@ impl<'c> Publisher<'c> {
             },
             || content_hash_of(&written, &plan.retired),
         );
-        phase("index page and changelog", &mut since);
+        phase(&mut self.profile, "index page and changelog", &mut since);
         let (index, changelog) = (index?, changelog?);
         let mut articles_hash = articles_hash;
         articles_hash.update(format!("index {}\n", index.sha256));
@@ -652,7 +659,7 @@ impl<'c> Publisher<'c> {
             &self.options.expires,
             self.options.signer.as_deref(),
         )?;
-        phase("manifest and rename", &mut since);
+        phase(&mut self.profile, "manifest and rename", &mut since);
         Ok(Built::Written {
             path: dest,
             version: plan.version,
@@ -738,7 +745,7 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
     }
     let mut files: Vec<(PathBuf, crate::content::FileKind)> = loader
         .discover()
-        .map_err(|e| RunError::Io(e.to_string()))?
+        .map_err(RunError::Walk)?
         .into_iter()
         .filter(|(_, k)| *k == crate::content::FileKind::Disclaimer)
         .collect();
@@ -827,7 +834,7 @@ pub(crate) fn read_plain(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 pub(crate) fn io(path: &Path, e: std::io::Error) -> RunError {
-    RunError::Io(format!("{}: {e}", path.display()))
+    RunError::io(path, e)
 }
 
 pub(crate) fn sha256(bytes: &[u8]) -> String {
@@ -1281,8 +1288,11 @@ fn manifest_pieces<'a>(
     Ok(pieces)
 }
 
-fn json_error(e: serde_json::Error) -> RunError {
-    RunError::Io(format!("cannot serialise the bundle: {e}"))
+fn json_error(source: serde_json::Error) -> RunError {
+    RunError::Serialise {
+        what: "the bundle",
+        source,
+    }
 }
 
 /// Write at `rel` in `dir` what `fill` writes, hashing the bytes on their way to the
@@ -1418,12 +1428,11 @@ fn read_previous(
     if latest_path.is_file() {
         check_latest(&latest_path, source, &dir, &bytes)?;
     }
-    let manifest: PreviousManifest = serde_json::from_slice(&bytes).map_err(|e| {
-        RunError::Io(format!(
-            "{}: the previous bundle's manifest cannot be read ({e}); move that folder aside to start a new series",
-            path.display()
-        ))
-    })?;
+    let manifest: PreviousManifest =
+        serde_json::from_slice(&bytes).map_err(|source| RunError::PreviousManifest {
+            path: path.clone(),
+            source,
+        })?;
     if manifest.format > FORMAT_VERSION {
         return Err(refuse(
             &path,

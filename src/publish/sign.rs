@@ -8,7 +8,7 @@ use std::path::Path;
 
 use minisign::{PublicKey, PublicKeyBox, SecretKey, SecretKeyBox, SignatureBox};
 
-use crate::check::RunError;
+use crate::error::RunError;
 
 /// The environment variable that holds an encrypted secret key's password.
 pub const PASSWORD_VAR: &str = "HEALTHPRESS_SIGN_PASSWORD";
@@ -80,7 +80,7 @@ impl Signer {
             Some(trusted_comment),
             Some("signature from healthpress"),
         )
-        .map_err(|e| RunError::Io(format!("cannot sign: {e}")))?;
+        .map_err(RunError::Sign)?;
         Ok(sig.into_string())
     }
 }

@@ -10,25 +10,27 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::app::{Failure, emit, load_config, today};
-use crate::check::{CheckOptions, RunError, check_cached};
+use super::output::emit;
+use super::{load_config, today};
+use crate::check::{CheckOptions, check_cached};
 use crate::cli::CheckArgs;
 use crate::content::ArticleCache;
+use crate::error::{ExitStatus, RunError};
 
 /// How long to wait for a burst of file events (an editor's save) to end.
 const SETTLE: Duration = Duration::from_millis(100);
 
-pub fn run(
+pub(super) fn run(
     args: CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<crate::ExitStatus, Failure> {
+) -> Result<ExitStatus, RunError> {
     let first = load_config()?;
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
     })
-    .map_err(|e| RunError::Io(format!("cannot watch for changes: {e}")))?;
+    .map_err(RunError::WatchStart)?;
     let root = if first.root.as_os_str().is_empty() {
         Path::new(".").to_path_buf()
     } else {
@@ -38,7 +40,10 @@ pub fn run(
     // that is deleted and made again are all seen.
     watcher
         .watch(&root, RecursiveMode::Recursive)
-        .map_err(|e| RunError::Io(format!("cannot watch {}: {e}", root.display())))?;
+        .map_err(|source| RunError::Watch {
+            path: root.clone(),
+            source,
+        })?;
     let cache = ArticleCache::default();
     loop {
         let started = Instant::now();
@@ -66,7 +71,7 @@ pub fn run(
             match rx.recv() {
                 Ok(Ok(event)) if relevant(&event) => break,
                 Ok(_) => continue,
-                Err(_) => return Ok(crate::ExitStatus::Success),
+                Err(_) => return Ok(ExitStatus::Success),
             }
         }
         while rx.recv_timeout(SETTLE).is_ok() {}
