@@ -200,9 +200,18 @@ fn make_corpus(repo: &Path, dir: &Path, n: usize) -> PathBuf {
         for (k, other) in by_len.iter().enumerate() {
             t = t.replace(&format!("@@{k}@@"), &format!("{other}-{copy}"));
         }
+        // The `sign_off` mapping goes, with its indented lines.
+        let mut in_sign_off = false;
         let t: String = t
             .lines()
-            .filter(|l| !l.starts_with("sign_off:"))
+            .filter(|l| {
+                if l.starts_with("sign_off:") {
+                    in_sign_off = true;
+                } else if !l.starts_with(' ') {
+                    in_sign_off = false;
+                }
+                !in_sign_off
+            })
             .map(|l| format!("{l}\n"))
             .collect();
         let folder = out.join(topic);
