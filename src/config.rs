@@ -371,7 +371,7 @@ impl Config {
             ));
         }
         for id in raw.topics.keys() {
-            if !is_id(id) {
+            if !crate::content::model::is_valid_id(id) {
                 return Err(err(
                     id,
                     format!("topic `{id}` must be lower-case words joined by hyphens"),
@@ -411,7 +411,7 @@ impl Config {
                 }
             }
             for d in &r.disclaimers {
-                if !is_id(d) {
+                if !crate::content::model::is_valid_id(d) {
                     return Err(err(d, format!("disclaimer id `{d}` is not a valid id")));
                 }
             }
@@ -622,16 +622,6 @@ fn default_emergency_numbers() -> BTreeMap<String, Vec<String>> {
     m.into_iter()
         .map(|(k, v)| (k, v.into_iter().map(String::from).collect()))
         .collect()
-}
-
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
 }
 
 /// `file:line: `, `file: ` or nothing, before a config error's message.

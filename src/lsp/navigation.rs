@@ -183,15 +183,6 @@ pub fn prepare_rename(server: &mut Server, p: lsp::TextDocumentPositionParams) -
     }
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
 /// Rename an article id everywhere: its `id`, every `related` entry, every
 /// `article:` link, as one workspace edit.
 pub fn rename(server: &mut Server, p: lsp::RenameParams) -> Handled {
@@ -199,7 +190,7 @@ pub fn rename(server: &mut Server, p: lsp::RenameParams) -> Handled {
         return Err((ErrorCode::RequestFailed, "not an article id".into()));
     };
     let new = p.new_name.trim();
-    if !valid_id(new) {
+    if !crate::content::model::is_valid_id(new) {
         return Err((
             ErrorCode::InvalidParams,
             format!(
