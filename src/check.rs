@@ -761,18 +761,7 @@ impl Targets {
 
     /// Whether a file's text links to one of the reported files' ids.
     fn linked_from(&self, text: &str) -> bool {
-        let mut rest = text;
-        while let Some(i) = rest.find("article:") {
-            rest = &rest[i + "article:".len()..];
-            let id: &str = rest
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                .next()
-                .unwrap_or("");
-            if self.ids.contains(id) {
-                return true;
-            }
-        }
-        false
+        crate::content::link::article_ids_in(text).any(|id| self.ids.contains(id))
     }
 
     /// A finding elsewhere that involves a file reported on, or one of its ids.

@@ -2,6 +2,7 @@
 //! into the article model that rules and the publisher read.
 
 pub mod index;
+pub mod link;
 pub mod markdown;
 pub mod model;
 pub mod render;
@@ -474,15 +475,7 @@ impl<'c> Loader<'c> {
             return Body::default();
         }
         if self.render {
-            let media = article.front.value.get("media").and_then(Value::as_array);
-            let links = render::LinkMap {
-                media: media
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| Some((m.get("id")?.as_str()?, m.get("src")?.as_str()?)))
-                    .collect(),
-            };
-            self.markdown.body_with_html(file, range, &links)
+            self.markdown.body_with_html(file, range)
         } else {
             self.markdown.body(file, range)
         }

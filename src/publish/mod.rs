@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::check::RunError;
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
+use crate::content::link::LinkTarget;
 use crate::content::markdown::Body;
 use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
@@ -946,20 +947,23 @@ fn prepare(
     let links = body
         .links
         .iter()
-        .filter(|l| !l.image && crate::rules::unsafe_link::unsafe_scheme(&l.url).is_none())
-        .map(|l| match l.url.strip_prefix("article:") {
-            Some(id) => PublishedLink {
+        .filter(|l| !l.image)
+        .filter_map(|l| match l.target() {
+            LinkTarget::Unsafe { .. } => None,
+            LinkTarget::Article { id } => Some(PublishedLink {
                 text: l.text.clone(),
                 kind: LinkKind::Article,
                 target: id.to_string(),
-                href: format!("{id}.html"),
-            },
-            None => PublishedLink {
+                href: crate::content::render::article_href(id),
+            }),
+            // A text link to media is listed as written (the page shows it without an
+            // address).
+            LinkTarget::Media { .. } | LinkTarget::External { .. } => Some(PublishedLink {
                 text: l.text.clone(),
                 kind: LinkKind::External,
                 target: l.url.clone(),
                 href: l.url.clone(),
-            },
+            }),
         })
         .collect();
     let media = store.publish(&a.file.path, &front.media)?;
