@@ -90,9 +90,7 @@ impl Entry {
 fn loose_id(article: &Article) -> Option<Box<str>> {
     let text = &article.file.text;
     let yaml = text.get(article.front_range.clone()).unwrap_or("");
-    yaml.lines()
-        .find_map(|l| l.strip_prefix("id:"))
-        .map(|v| v.trim().trim_matches(['"', '\'']))
+    crate::content::front::loose_id(yaml)
         .filter(|v| !v.is_empty())
         .or_else(|| article.file.path.file_stem()?.to_str())
         .map(Box::from)

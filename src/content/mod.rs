@@ -1,6 +1,7 @@
 //! Loading: walk the content folder, read and parse every file in parallel, once,
 //! into the article model that rules and the publisher read.
 
+pub mod front;
 pub mod index;
 pub mod link;
 pub mod markdown;
@@ -126,7 +127,7 @@ impl Article {
     }
 
     pub fn id(&self) -> Option<&str> {
-        self.str("id")
+        front::id(&self.front.value)
     }
 
     pub fn audience(&self) -> Option<Audience> {
@@ -247,9 +248,9 @@ pub struct Loader<'c> {
 }
 
 /// How a run that reports on a few files loads the rest of the corpus. Their findings
-/// are not shown, and the corpus rules need only their `id` and `status`: those are read
-/// from the front matter's lines (`quick_keys`) without a YAML parse, and the text is
-/// not kept. A file that mentions one of the reported files' ids (a link to one of them,
+/// are not shown, and the corpus rules need only their `id` and `status`: those are
+/// read from the front matter's lines (`front::quick_keys`) without a YAML parse, and
+/// the text is not kept. A file that mentions one of the reported files' ids (a link to one of them,
 /// the same id) is parsed in full, since its findings can involve them.
 pub struct IndexOnly {
     /// The ids whose mention makes a file be parsed in full.
@@ -391,7 +392,7 @@ impl<'c> Loader<'c> {
             return None;
         }
         let parts = split::split(text).ok()?;
-        let (id, status) = quick_keys(&text[parts.yaml])?;
+        let (id, status) = front::quick_keys(&text[parts.yaml])?;
         let file = SourceFile::new(path.to_path_buf(), Arc::clone(name), String::new());
         let mut article = Article::empty(Arc::new(file), kind);
         article.front.value = serde_json::json!({ "id": id, "status": status });
@@ -567,72 +568,6 @@ fn sort_key(path: &Path) -> Vec<u8> {
     key
 }
 
-/// `id` and `status` read from the lines of a front matter that is a block mapping
-/// with both as plain or simply quoted one-line strings at the top level, as nearly
-/// every article has them. None when anything is unusual (a flow mapping, a tag or
-/// anchor at the top level, a repeated key, a value YAML would read as something other
-/// than that string): the caller then parses the YAML.
-pub fn quick_keys(yaml: &str) -> Option<(String, String)> {
-    let mut id = None;
-    let mut status = None;
-    for line in yaml.lines() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        match line.bytes().next() {
-            None | Some(b' ' | b'\t' | b'#') => continue,
-            Some(b'-') if line == "-" || line.starts_with("- ") => continue,
-            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {}
-            Some(_) => return None,
-        }
-        let (key, value) = line.split_once(':')?;
-        if !key
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-        {
-            return None;
-        }
-        // A quoted value that does not end on its line goes on at the start of the next,
-        // where a line could look like a key.
-        let v = value.trim_matches([' ', '\t']);
-        if let Some(q) = v.chars().next().filter(|c| matches!(c, '"' | '\''))
-            && (v.len() < 2 || !v.ends_with(q))
-        {
-            return None;
-        }
-        let slot = match key {
-            "id" => &mut id,
-            "status" => &mut status,
-            _ => continue,
-        };
-        if slot.is_some() {
-            return None;
-        }
-        *slot = Some(simple_string(value)?);
-    }
-    Some((id?, status?))
-}
-
-/// A one-line YAML scalar that is certainly the string it shows: plain, starting with
-/// a letter, of letters, digits and `-_.`, and not a YAML 1.2 boolean or null; or the
-/// same characters quoted.
-fn simple_string(value: &str) -> Option<String> {
-    let v = value.trim_matches([' ', '\t']);
-    let (inner, quoted) = match v.as_bytes() {
-        [b'"', .., b'"'] | [b'\'', .., b'\''] if v.len() >= 2 => (&v[1..v.len() - 1], true),
-        _ => (v, false),
-    };
-    let plain_chars = inner
-        .bytes()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
-    let starts = inner
-        .bytes()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic());
-    let special = ["true", "false", "null"]
-        .iter()
-        .any(|s| inner.eq_ignore_ascii_case(s));
-    (plain_chars && (quoted || (starts && !special))).then(|| inner.to_string())
-}
-
 /// What one walker thread found, added to the whole when the thread is done.
 struct Batch<'a> {
     found: &'a std::sync::Mutex<Vec<(PathBuf, FileKind)>>,
@@ -743,8 +678,6 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, 
 
 #[cfg(test)]
 mod tests {
-    use super::quick_keys;
-
     // The walk's sort key orders paths exactly as `Path` does, where a name is a prefix
     // of another and where `-` and `.` sort below the separator.
     #[test]
@@ -807,46 +740,6 @@ mod tests {
         }
         for s in &cases {
             assert_eq!(super::parse_date(s), chrono(s), "{s:?}");
-        }
-    }
-
-    fn keys(yaml: &str) -> Option<(String, String)> {
-        quick_keys(yaml)
-    }
-
-    // The common shape is read from its lines; anything YAML could read differently is
-    // left to the parser (None).
-    #[test]
-    fn quick_keys_reads_only_what_is_certain() {
-        let ok = |y: &str, id: &str, status: &str| {
-            assert_eq!(keys(y), Some((id.into(), status.into())), "{y}");
-        };
-        ok("id: a-b\ntitle: T\nstatus: published\n", "a-b", "published");
-        ok("# c\nid: 'a-b'\r\nstatus: \"draft\"\r\n", "a-b", "draft");
-        ok("topics:\n- x\n- y\nid: a\nstatus: draft\n", "a", "draft");
-        ok(
-            "summary: |\n  id: wrong\nid: a\nstatus: draft\n",
-            "a",
-            "draft",
-        );
-        for y in [
-            "{id: a, status: draft}\n",
-            "id: a\nid: b\nstatus: draft\n",
-            "id: &x a\nstatus: draft\n",
-            "id: !!str a\nstatus: draft\n",
-            "id: a # note\nstatus: draft\n",
-            "id: 123\nstatus: draft\n",
-            "id: true\nstatus: draft\n",
-            "id: Null\nstatus: draft\n",
-            "id: a\n",
-            "status: draft\n",
-            "? id\n: a\nstatus: draft\n",
-            "\"id\": a\nstatus: draft\n",
-            "title: \"two\nid: b\"\nid: a\nstatus: draft\n",
-            "id:\n  a\nstatus: draft\n",
-            "%YAML 1.2\nid: a\nstatus: draft\n",
-        ] {
-            assert_eq!(keys(y), None, "{y}");
         }
     }
 }
