@@ -13,9 +13,10 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
-use crate::content::{Article, Disclaimers, FileKind, Loader};
+use crate::content::{Article, Disclaimers, FileKind, LoadPlan, Loader};
 use crate::diagnostic::{Diagnostic, Tally};
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
+use crate::schema::Validators;
 use crate::source::SourceFile;
 use crate::suppress;
 
@@ -112,6 +113,9 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
     run(config, options, None, None)
 }
 
+/// load -> validate -> rules -> report: find the files and what to report on, load
+/// the disclaimers and the files reported on, then one parallel pass that loads,
+/// validates and checks each file, the corpus rules over the index, and the outcome.
 fn run(
     config: &Config,
     options: &CheckOptions,
@@ -121,144 +125,74 @@ fn run(
     let found = Instant::now();
     // The walk waits on the file system; the schemas, patterns and automata are
     // compiled meanwhile.
-    let (files, (mut loader, rules)) = rayon::join(
+    let (files, (validators, rules)) = rayon::join(
         || crate::content::discover(config),
-        || rayon::join(|| Loader::new(config), || ActiveRules::new(config)),
+        || rayon::join(Validators::new, || ActiveRules::new(config)),
     );
     let files = files
         .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
-    loader.render = options.render;
-    loader.cache = cache;
-    // Each body is parsed in the pass, just before its rules, and let go after them;
-    // the watch cache keeps parsed files whole, bodies included, between runs.
-    loader.bodies = cache.is_some();
     if !files.iter().any(|(_, k)| *k == FileKind::Article) {
         return Err(RunError::Io(format!(
             "no articles (`.md` files) in the content folder {}",
             config.content_dir.display()
         )));
     }
-    let mut paths = options.paths.clone();
-    let mut old_ids = Vec::new();
-    // What a `--changed-since` run reports on the whole corpus for: a change every
-    // article may depend on.
-    let mut whole_corpus_because: Option<String> = None;
-    if let Some(rev) = &options.changed_since {
-        let dir = if config.root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &config.root
-        };
-        let changes = crate::git::changed_since(dir, rev)?;
-        old_ids = changes.old_ids;
-        let content = canonical(&config.content_dir)?;
-        whole_corpus_because = affects_all(config, &content, &changes.touched);
-        let changed: Vec<PathBuf> = changes
-            .files
-            .into_iter()
-            .filter(|f| f.extension().is_some_and(|e| e == "md"))
-            .filter(|f| std::fs::canonicalize(f).is_ok_and(|c| c.starts_with(&content)))
-            .collect();
-        if !paths.is_empty() {
-            let wanted: Vec<PathBuf> = paths
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .collect();
-            paths = changed
-                .into_iter()
-                .filter(|f| {
-                    std::fs::canonicalize(f).is_ok_and(|c| wanted.iter().any(|w| c.starts_with(w)))
-                })
-                .collect();
-        } else {
-            paths = changed;
-        }
-    }
-    let mut targets = if whole_corpus_because.is_some() {
-        Targets::new(config, &options.paths, &files)?
-    } else if options.changed_since.is_some() && paths.is_empty() {
-        Targets::none()
-    } else {
-        Targets::new(config, &paths, &files)?
-    };
+    let mut scope = Scope::of(config, options)?;
+    let mut targets = scope.targets(config, options, &files)?;
     if let Some(p) = &options.progress {
-        p.start(
-            files.len(),
-            if options.render {
-                "building"
-            } else {
-                "checking"
-            },
-        );
+        let what = if options.render {
+            "building"
+        } else {
+            "checking"
+        };
+        p.start(files.len(), what);
     }
+
     let started = Instant::now();
-    let (disclaimer_files, article_files): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|(_, k)| *k == FileKind::Disclaimer);
-    let disclaimers = Disclaimers::new(
-        disclaimer_files
-            .into_par_iter()
-            .map(|(p, k)| loader.load_cached(p, k))
-            .collect(),
-    );
-    check_policy_disclaimers(config, &disclaimers)?;
-    // Reporting on a few files: those are parsed first, for their ids. A plain check
-    // then only indexes the other files, unless they mention one of those ids
-    // (`IndexOnly`); the watch cache and a build read every file whole.
-    let mut first: HashMap<PathBuf, Arc<Article>> = HashMap::new();
-    if let Some(names) = &targets.names {
-        let index_only = cache.is_none() && !options.render;
+    // Each body is parsed in the pass, just before its rules, and let go after them;
+    // the watch cache keeps parsed files whole, bodies included, between runs.
+    let plan = || LoadPlan {
+        bodies: cache.is_some(),
+        render: options.render,
+        cache,
+        index_only: None,
+    };
+    let first = load_first(&Loader::with_plan(config, plan()), files, &targets);
+    check_policy_disclaimers(config, &first.disclaimers)?;
+    // A plain check reporting on a few files only indexes the others, unless they
+    // mention one of those files' ids (`IndexOnly`); the watch cache and a build read
+    // every file whole.
+    let index_only = targets.names.is_some() && cache.is_none() && !options.render;
+    let mut rest = plan();
+    if targets.names.is_some() {
+        let mut ids = std::mem::take(&mut scope.old_ids);
+        ids.extend(first.reported.iter().filter_map(|a| a.id().map(str::to_string)));
         if index_only {
-            loader.validate_only = Some(names.clone());
-        }
-        let parsed: Vec<Arc<Article>> = article_files
-            .iter()
-            .filter(|(p, _)| names.contains(&loader.name_of(p)))
-            .cloned()
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|(p, k)| loader.load_cached(p, k))
-            .collect();
-        let mut ids = old_ids;
-        ids.extend(parsed.iter().filter_map(|a| a.id().map(str::to_string)));
-        if index_only {
-            loader.index_only = Some(crate::content::IndexOnly::new(&ids));
+            rest.index_only = Some(crate::content::IndexOnly::new(&ids));
         }
         targets.ids.extend(ids);
-        first = parsed
-            .into_iter()
-            .map(|a| (a.file.path.clone(), a))
-            .collect();
     }
+    let loader = Loader::with_plan(config, rest);
     let ready = started.elapsed();
 
+    let First {
+        disclaimers,
+        reported,
+        articles,
+    } = first;
     let pass = Pass {
         config,
         loader: &loader,
+        validators: &validators,
+        validate_all: !index_only,
         rules: &rules,
         disclaimers: &disclaimers,
         targets: &targets,
         publisher,
         today: options.today,
     };
-    let items: Vec<Item> = article_files
-        .into_iter()
-        .map(|(p, k)| match first.remove(&p) {
-            Some(a) => Item::Parsed(a),
-            None => Item::Path(p, k),
-        })
-        .chain(disclaimers.list.iter().cloned().map(Item::Parsed))
-        .collect();
-    let results: Vec<FileResult> = items
-        .into_par_iter()
-        .map(|item| {
-            let r = pass.file(item);
-            if let Some(p) = &options.progress {
-                p.tick();
-            }
-            r
-        })
-        .collect();
+    let items = items(articles, reported, &disclaimers);
+    let results = pass.run(items, options.progress.as_deref());
     let passed = started.elapsed();
     let (index, diagnostics, mut sources) = conclude(&pass, results);
 
@@ -276,15 +210,6 @@ fn run(
         .filter(|n| targets.contains(n))
         .collect();
     files.sort();
-    let files_checked = files.len();
-    let scope = match (&options.changed_since, &whole_corpus_because) {
-        (Some(rev), Some(why)) if options.paths.is_empty() => {
-            format!("{why} changed since {rev}: whole corpus")
-        }
-        (Some(rev), Some(why)) => format!("{why} changed since {rev}: all the files named"),
-        (Some(rev), None) => format!("changed since {rev}"),
-        _ => String::new(),
-    };
     let mut profile = vec![
         ("phase: find files", started - found),
         ("phase: disclaimers and the files reported on", ready),
@@ -298,13 +223,157 @@ fn run(
             profile,
             diagnostics,
             sources,
+            files_checked: files.len(),
             files,
-            files_checked,
             weakened: config.weakened_safety_rules(),
-            scope,
+            scope: scope.describe(options),
             note: String::new(),
         },
     })
+}
+
+/// What a run reports on, from the paths asked for and `--changed-since`.
+struct Scope {
+    /// The files and folders to report on; empty means the whole corpus (or, with
+    /// `--changed-since`, that no content file changed).
+    paths: Vec<PathBuf>,
+    /// The ids the changed files had at the revision.
+    old_ids: Vec<String>,
+    /// What a `--changed-since` run reports on the whole corpus for: a change every
+    /// article may depend on.
+    whole_corpus_because: Option<String>,
+}
+
+impl Scope {
+    fn of(config: &Config, options: &CheckOptions) -> Result<Scope, RunError> {
+        let mut scope = Scope {
+            paths: options.paths.clone(),
+            old_ids: Vec::new(),
+            whole_corpus_because: None,
+        };
+        let Some(rev) = &options.changed_since else {
+            return Ok(scope);
+        };
+        let dir = if config.root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &config.root
+        };
+        let changes = crate::git::changed_since(dir, rev)?;
+        scope.old_ids = changes.old_ids;
+        let content = canonical(&config.content_dir)?;
+        scope.whole_corpus_because = affects_all(config, &content, &changes.touched);
+        let changed: Vec<PathBuf> = changes
+            .files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "md"))
+            .filter(|f| std::fs::canonicalize(f).is_ok_and(|c| c.starts_with(&content)))
+            .collect();
+        if !scope.paths.is_empty() {
+            let wanted: Vec<PathBuf> = scope
+                .paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect();
+            scope.paths = changed
+                .into_iter()
+                .filter(|f| {
+                    std::fs::canonicalize(f).is_ok_and(|c| wanted.iter().any(|w| c.starts_with(w)))
+                })
+                .collect();
+        } else {
+            scope.paths = changed;
+        }
+        Ok(scope)
+    }
+
+    fn targets(
+        &self,
+        config: &Config,
+        options: &CheckOptions,
+        files: &[(PathBuf, FileKind)],
+    ) -> Result<Targets, RunError> {
+        if self.whole_corpus_because.is_some() {
+            Targets::new(config, &options.paths, files)
+        } else if options.changed_since.is_some() && self.paths.is_empty() {
+            Ok(Targets::none())
+        } else {
+            Targets::new(config, &self.paths, files)
+        }
+    }
+
+    /// What was checked and why, for the summary line ("changed since HEAD~1"); empty
+    /// when it is simply the files asked for.
+    fn describe(&self, options: &CheckOptions) -> String {
+        match (&options.changed_since, &self.whole_corpus_because) {
+            (Some(rev), Some(why)) if options.paths.is_empty() => {
+                format!("{why} changed since {rev}: whole corpus")
+            }
+            (Some(rev), Some(why)) => format!("{why} changed since {rev}: all the files named"),
+            (Some(rev), None) => format!("changed since {rev}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// What is loaded before the pass: the disclaimers, which every article's rules read,
+/// and the files reported on, whose ids decide which other files a plain check reads
+/// whole. The other files are left to the pass.
+struct First {
+    disclaimers: Disclaimers,
+    /// The files reported on, parsed, in file order (only when the run reports on a few).
+    reported: Vec<Arc<Article>>,
+    /// Every article's path, in file order.
+    articles: Vec<(PathBuf, FileKind)>,
+}
+
+fn load_first(loader: &Loader<'_>, files: Vec<(PathBuf, FileKind)>, targets: &Targets) -> First {
+    let (disclaimer_files, articles): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(_, k)| *k == FileKind::Disclaimer);
+    let disclaimers = Disclaimers::new(
+        disclaimer_files
+            .into_par_iter()
+            .map(|(p, k)| loader.load_cached(p, k))
+            .collect(),
+    );
+    let reported = match &targets.names {
+        Some(names) => articles
+            .iter()
+            .filter(|(p, _)| names.contains(&loader.name_of(p)))
+            .cloned()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(p, k)| loader.load_cached(p, k))
+            .collect(),
+        None => Vec::new(),
+    };
+    First {
+        disclaimers,
+        reported,
+        articles,
+    }
+}
+
+/// Every file for the pass, in file order: the articles, parsed already or to read,
+/// then the disclaimers.
+fn items(
+    articles: Vec<(PathBuf, FileKind)>,
+    reported: Vec<Arc<Article>>,
+    disclaimers: &Disclaimers,
+) -> Vec<Item> {
+    let mut reported: HashMap<PathBuf, Arc<Article>> = reported
+        .into_iter()
+        .map(|a| (a.file.path.clone(), a))
+        .collect();
+    articles
+        .into_iter()
+        .map(|(p, k)| match reported.remove(&p) {
+            Some(a) => Item::Parsed(a),
+            None => Item::Path(p, k),
+        })
+        .chain(disclaimers.list.iter().cloned().map(Item::Parsed))
+        .collect()
 }
 
 /// Read again, for the report, the files with findings whose text the pass let go. A
@@ -422,6 +491,10 @@ struct FileResult {
 struct Pass<'a> {
     config: &'a Config,
     loader: &'a Loader<'a>,
+    validators: &'a Validators,
+    /// Validate every file's front matter; else only the disclaimers' and those of the
+    /// files reported on (the others' findings are not shown).
+    validate_all: bool,
     rules: &'a ActiveRules,
     disclaimers: &'a Disclaimers,
     targets: &'a Targets,
@@ -430,8 +503,23 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    /// Read (unless given), parse and check one file, hand it to the publisher, and keep
-    /// only its entry and findings: its text, front matter and body go when this returns.
+    /// Every file, in parallel, in the order given.
+    fn run(&self, items: Vec<Item>, progress: Option<&dyn Progress>) -> Vec<FileResult> {
+        items
+            .into_par_iter()
+            .map(|item| {
+                let r = self.file(item);
+                if let Some(p) = progress {
+                    p.tick();
+                }
+                r
+            })
+            .collect()
+    }
+
+    /// Load (unless given), validate and check one file, hand it to the publisher, and
+    /// keep only its entry and findings: its text, front matter and body go when this
+    /// returns.
     fn file(&self, item: Item) -> FileResult {
         let article = match item {
             Item::Parsed(a) => a,
@@ -442,10 +530,13 @@ impl Pass<'_> {
         let mut directives = Vec::new();
         if !article.indexed_only {
             let mine = self.targets.contains(article.name());
+            if self.validate_all || mine || article.kind == FileKind::Disclaimer {
+                self.validators.validate(&article);
+            }
             // A file outside those reported on matters only through its links to them;
             // unless its text has one, its corpus-scope rules see its front matter alone.
             let parsed;
-            let body = if self.loader.bodies || article.kind == FileKind::Disclaimer {
+            let body = if self.loader.plan.bodies || article.kind == FileKind::Disclaimer {
                 &article.body
             } else if !mine && !self.targets.linked_from(&article.file.text) {
                 &EMPTY_BODY
@@ -794,6 +885,7 @@ fn canonical(p: &Path) -> Result<PathBuf, RunError> {
 pub struct Checker<'c> {
     config: &'c Config,
     loader: Loader<'c>,
+    validators: Validators,
     rules: ActiveRules,
     disclaimers: Disclaimers,
     targets: Targets,
@@ -801,11 +893,14 @@ pub struct Checker<'c> {
 
 impl<'c> Checker<'c> {
     pub fn new(config: &'c Config) -> Checker<'c> {
-        let mut loader = Loader::new(config);
-        loader.render = true;
+        let plan = LoadPlan {
+            render: true,
+            ..LoadPlan::default()
+        };
         Checker {
             config,
-            loader,
+            loader: Loader::with_plan(config, plan),
+            validators: Validators::new(),
             rules: ActiveRules::new(config),
             disclaimers: Disclaimers::default(),
             targets: Targets::all(),
@@ -841,6 +936,8 @@ impl<'c> Checker<'c> {
         let pass = Pass {
             config: self.config,
             loader: &self.loader,
+            validators: &self.validators,
+            validate_all: true,
             rules: &self.rules,
             disclaimers: &self.disclaimers,
             targets: &self.targets,

@@ -56,7 +56,7 @@ impl Entry {
             status: article.str("status").map(Box::from),
             status_span: article.file.span(article.value_range("/status")),
             invalid: !article.indexed_only
-                && (!article.has_front_matter() || !article.violations.is_empty()),
+                && (!article.has_front_matter() || !article.violations().is_empty()),
             loose_id: article.id().is_none().then(|| loose_id(article)).flatten(),
             references,
         }

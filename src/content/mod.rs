@@ -1,5 +1,7 @@
 //! Loading: walk the content folder, read and parse every file in parallel, once,
-//! into the article model that rules and the publisher read.
+//! into the article model that rules and the publisher read. What a run reads, parses
+//! and renders is its `LoadPlan`; validating the front matter against the schema is the
+//! next stage (`schema::Validators::validate`), not loading's.
 
 pub mod front;
 pub mod index;
@@ -26,7 +28,6 @@ use crate::content::markdown::{Body, Markdown};
 use crate::content::model::{Audience, Status};
 use crate::content::split::SplitError;
 use crate::content::yaml::YamlDoc;
-use crate::schema::{Validators, Violation};
 use crate::source::SourceFile;
 
 /// The folder, inside the content folder, that holds the shared disclaimers.
@@ -67,6 +68,14 @@ pub enum FrontMatterProblem {
     Yaml(yaml::YamlError),
 }
 
+/// One schema violation, placed in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub range: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
 /// One file of the corpus, parsed.
 #[derive(Debug)]
 pub struct Article {
@@ -79,9 +88,12 @@ pub struct Article {
     /// The Markdown body's region of the file.
     pub body_range: Range<usize>,
     pub front: YamlDoc,
-    pub violations: Vec<Violation>,
+    /// What the schema found wrong with the front matter, once the validation stage has
+    /// looked (`schema::Validators::validate`); kept with the article, so a file parsed
+    /// in an earlier run (watch mode) is not validated again.
+    pub violations: std::sync::OnceLock<Vec<Violation>>,
     pub body: Body,
-    /// Only indexed (`Loader::index_only`): the front matter holds `id` and `status`
+    /// Only indexed (`LoadPlan::index_only`): the front matter holds `id` and `status`
     /// alone and the text was not kept. No rule runs on such a file.
     pub indexed_only: bool,
 }
@@ -96,7 +108,7 @@ impl Article {
             front_range: 0..0,
             body_range: 0..0,
             front: YamlDoc::default(),
-            violations: Vec::new(),
+            violations: std::sync::OnceLock::new(),
             body: Body::default(),
             indexed_only: false,
         }
@@ -174,6 +186,11 @@ impl Article {
     pub fn has_front_matter(&self) -> bool {
         self.unreadable.is_none() && self.front_problem.is_none()
     }
+
+    /// The schema's findings in the front matter: none until it has been validated.
+    pub fn violations(&self) -> &[Violation] {
+        self.violations.get().map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Everything loaded: the articles and the disclaimers, each sorted by file name.
@@ -226,25 +243,38 @@ impl Disclaimers {
     }
 }
 
-/// Shared, compiled-once machinery for parsing.
+/// Shared, compiled-once machinery for parsing, and the plan it loads by.
 pub struct Loader<'c> {
     pub config: &'c Config,
     pub markdown: Markdown,
-    pub validators: Validators,
+    pub plan: LoadPlan<'c>,
+}
+
+/// What loading reads, parses and renders: set once by the caller, for a whole run.
+pub struct LoadPlan<'c> {
+    /// Parse bodies while loading. Off for `check`, which parses each body just before
+    /// its rules run (`Loader::body_of`) and drops it after.
+    pub bodies: bool,
     /// Also render each body's HTML, from the same parse (for `build` and `preview`).
     pub render: bool,
     /// Parsed files kept between runs (watch mode): a file whose size and modification
     /// time have not changed is not read again.
     pub cache: Option<&'c ArticleCache>,
-    /// Parse bodies while loading. Off for `check`, which parses each body just before
-    /// its rules run (`Loader::body_of`) and drops it after.
-    pub bodies: bool,
-    /// When set, only these files (by name) are validated against the schema: the
-    /// others are read for the corpus index alone, and their findings are not shown.
-    pub validate_only: Option<std::collections::HashSet<Arc<str>>>,
     /// For a run that reports on a few files: the others are only indexed, unless they
     /// mention one of those files' ids.
     pub index_only: Option<IndexOnly>,
+}
+
+impl Default for LoadPlan<'_> {
+    /// Everything parsed, nothing rendered, nothing cached.
+    fn default() -> Self {
+        LoadPlan {
+            bodies: true,
+            render: false,
+            cache: None,
+            index_only: None,
+        }
+    }
 }
 
 /// How a run that reports on a few files loads the rest of the corpus. Their findings
@@ -277,16 +307,16 @@ pub struct ArticleCache {
 type Cached = (std::time::SystemTime, u64, Arc<Article>);
 
 impl<'c> Loader<'c> {
+    /// A loader that parses everything and renders nothing (`LoadPlan::default`).
     pub fn new(config: &'c Config) -> Loader<'c> {
+        Loader::with_plan(config, LoadPlan::default())
+    }
+
+    pub fn with_plan(config: &'c Config, plan: LoadPlan<'c>) -> Loader<'c> {
         Loader {
             config,
             markdown: Markdown::new(),
-            validators: Validators::new(),
-            render: false,
-            cache: None,
-            bodies: true,
-            validate_only: None,
-            index_only: None,
+            plan,
         }
     }
 
@@ -333,7 +363,7 @@ impl<'c> Loader<'c> {
     }
 
     pub fn load_cached(&self, path: PathBuf, kind: FileKind) -> Arc<Article> {
-        let Some(cache) = self.cache else {
+        let Some(cache) = self.plan.cache else {
             return Arc::new(self.load_file(path, kind));
         };
         let stamp = std::fs::metadata(&path)
@@ -387,7 +417,7 @@ impl<'c> Loader<'c> {
     /// The index entry of a file outside the files reported on (`IndexOnly`), or None
     /// when it must be parsed in full.
     fn index(&self, path: &Path, name: &Arc<str>, text: &str, kind: FileKind) -> Option<Article> {
-        let ix = self.index_only.as_ref()?;
+        let ix = self.plan.index_only.as_ref()?;
         if kind != FileKind::Article || ix.ids.as_ref().is_some_and(|ids| ids.is_match(text)) {
             return None;
         }
@@ -434,19 +464,7 @@ impl<'c> Loader<'c> {
             Ok(parts) => {
                 article.front_range = parts.yaml.clone();
                 match yaml::load(&file, parts.yaml) {
-                    Ok(doc) => {
-                        article.front = doc;
-                        let top = article.opening_line();
-                        let wanted = self
-                            .validate_only
-                            .as_ref()
-                            .is_none_or(|names| names.contains(&file.name));
-                        article.violations = match kind {
-                            _ if !wanted => Vec::new(),
-                            FileKind::Article => self.validators.article(&article.front, top),
-                            FileKind::Disclaimer => self.validators.disclaimer(&article.front, top),
-                        };
-                    }
+                    Ok(doc) => article.front = doc,
                     Err(e) => article.front_problem = Some(FrontMatterProblem::Yaml(e)),
                 }
                 parts.body
@@ -462,7 +480,7 @@ impl<'c> Loader<'c> {
         };
         article.body_range = body_range;
         // Disclaimers are few and their text is needed whole: always parsed now.
-        if self.bodies || kind == FileKind::Disclaimer {
+        if self.plan.bodies || kind == FileKind::Disclaimer {
             article.body = self.body_of(&article);
         }
         article
@@ -475,7 +493,7 @@ impl<'c> Loader<'c> {
         if article.unreadable.is_some() {
             return Body::default();
         }
-        if self.render {
+        if self.plan.render {
             self.markdown.body_with_html(file, range)
         } else {
             self.markdown.body(file, range)

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError};
 use crate::content::index::{Entry, Index};
 use crate::content::{Article, Disclaimers, FileKind, Loader};
+use crate::schema::Validators;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
 use crate::source::SourceFile;
@@ -55,6 +56,7 @@ pub struct FileData {
 pub struct Engine {
     pub config: &'static Config,
     pub loader: Loader<'static>,
+    pub validators: Validators,
     pub rules: ActiveRules,
     pub disclaimers: Disclaimers,
     pub index: Index,
@@ -69,11 +71,10 @@ pub struct Engine {
 impl Engine {
     pub fn new(config: Config, today: NaiveDate) -> Engine {
         let config: &'static Config = Box::leak(Box::new(config));
-        let mut loader = Loader::new(config);
-        loader.bodies = true;
         Engine {
             config,
-            loader,
+            loader: Loader::new(config),
+            validators: Validators::new(),
             rules: ActiveRules::new(config),
             disclaimers: Disclaimers::default(),
             index: Index::default(),
@@ -162,8 +163,9 @@ impl Engine {
         Ok(())
     }
 
-    /// An article's own rules, its suppressions and its index entry.
+    /// An article's schema and own rules, its suppressions and its index entry.
     fn check_file(&self, article: Arc<Article>, open: &Open) -> (Entry, FileData) {
+        self.validators.validate(&article);
         let mut own = Vec::new();
         let mut references = Vec::new();
         let cx = ArticleContext {

@@ -92,10 +92,11 @@ fn phase(name: &str, since: &mut std::time::Instant) {
 /// callers that already hold a whole corpus, such as the benchmarks.
 pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result<Built, RunError> {
     let mut publisher = Publisher::start(config, options.clone())?;
-    corpus
-        .articles
-        .par_iter()
-        .for_each(|a| publisher.article(a, &a.body, &corpus.disclaimers));
+    let validators = crate::schema::Validators::new();
+    corpus.articles.par_iter().for_each(|a| {
+        validators.validate(a);
+        publisher.article(a, &a.body, &corpus.disclaimers)
+    });
     publisher.withdrawn = corpus
         .articles
         .iter()
@@ -231,7 +232,7 @@ impl<'c> Publisher<'c> {
         }
         // Front matter the schema refused fails the check, so no bundle is written;
         // and nothing is written from it meanwhile (its id names files).
-        if a.unreadable.is_some() || a.front_problem.is_some() || !a.violations.is_empty() {
+        if a.unreadable.is_some() || a.front_problem.is_some() || !a.violations().is_empty() {
             return;
         }
         match self.write_article(a, body, disclaimers) {
@@ -732,8 +733,11 @@ fn vanishing(
 /// Render one article, draft or not, exactly as the bundle would, to a page in the
 /// temporary folder; return its path.
 pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
-    let mut loader = crate::content::Loader::new(config);
-    loader.render = true;
+    let plan = crate::content::LoadPlan {
+        render: true,
+        ..Default::default()
+    };
+    let loader = crate::content::Loader::with_plan(config, plan);
     if !file.is_file() {
         return Err(RunError::Usage(format!("{} is not a file", file.display())));
     }
@@ -749,7 +753,8 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
         .articles
         .first()
         .ok_or_else(|| RunError::Usage(format!("{} is not an article", file.display())))?;
-    if !article.has_front_matter() || !article.violations.is_empty() {
+    let violations = crate::schema::Validators::new().validate(article);
+    if !article.has_front_matter() || !violations.is_empty() {
         return Err(RunError::Content(format!(
             "{} has front-matter errors; run `healthpress check {}` first",
             article.name(),
@@ -1610,9 +1615,11 @@ mod tests {
     fn one_serialisation_gives_the_same_file() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::load(&root.join("healthpress.toml")).unwrap();
-        let mut loader = crate::content::Loader::new(&config);
-        loader.render = true;
-        loader.bodies = true;
+        let plan = crate::content::LoadPlan {
+            render: true,
+            ..Default::default()
+        };
+        let loader = crate::content::Loader::with_plan(&config, plan);
         let corpus = loader.load(loader.discover().unwrap(), None);
         let pages = page::Pages::new(&config).unwrap();
         let mut compared = 0;
