@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
+use crate::content::markdown::Body;
 use crate::content::{Article, Disclaimers, FileKind, LoadPlan, Loader};
 use crate::diagnostic::{Diagnostic, Tally};
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
@@ -40,6 +41,14 @@ pub trait Progress: Send + Sync {
     fn tick(&self);
 }
 
+/// What each checked file is handed to as soon as its rules have run (a build's
+/// publisher), with its body as parsed for them (rendered when the run renders) and
+/// the shared disclaimers. Called from the parallel pass; nothing of the file is kept
+/// after it returns.
+pub trait Consumer: Sync {
+    fn checked(&self, article: &Article, body: &Body, disclaimers: &Disclaimers);
+}
+
 #[derive(Default)]
 pub struct CheckOptions {
     /// Files and folders to report on; empty means the whole corpus.
@@ -61,15 +70,20 @@ pub fn check_cached(
     run(config, options, Some(cache), None)
 }
 
-/// `check` for a build: each published article is handed to `publisher` as soon as
-/// its rules have run, with the body rendered there, and nothing of it is kept.
+/// `check` for a build: each checked file is handed to `consumer` (the publisher) as
+/// soon as its rules have run, with the body rendered there, and nothing of it is kept.
 pub fn check_and_publish(
     config: &Config,
     options: &CheckOptions,
-    publisher: &crate::publish::Publisher<'_>,
+    consumer: &dyn Consumer,
 ) -> Result<Checked, RunError> {
-    run(config, options, None, Some(publisher))
+    run(config, options, None, Some(consumer))
 }
+
+/// The build-time error that an article would vanish from the bundle (the publisher
+/// finds it, `Checked::add` brings it in): not a rule, so no severity setting or
+/// suppression can turn it off, and it is a root cause as a front-matter error is.
+pub const VANISHING_ARTICLE: &str = "vanishing-article";
 
 /// The files with findings, by name, so reports can quote their lines.
 pub type Sources = BTreeMap<Arc<str>, Arc<SourceFile>>;
@@ -120,7 +134,7 @@ fn run(
     config: &Config,
     options: &CheckOptions,
     cache: Option<&crate::content::ArticleCache>,
-    publisher: Option<&crate::publish::Publisher<'_>>,
+    consumer: Option<&dyn Consumer>,
 ) -> Result<Checked, RunError> {
     let found = Instant::now();
     // The walk waits on the file system; the schemas, patterns and automata are
@@ -188,7 +202,7 @@ fn run(
         rules: &rules,
         disclaimers: &disclaimers,
         targets: &targets,
-        publisher,
+        consumer,
         today: options.today,
     };
     let items = items(articles, reported, &disclaimers);
@@ -434,7 +448,7 @@ impl Checked {
                 .is_some_and(|e| e.kind == FileKind::Article && e.is_unpublished());
             // An article about to vanish from the bundle always stops it.
             let t = if !unpublished
-                || d.rule == crate::publish::VANISHING_ARTICLE
+                || d.rule == VANISHING_ARTICLE
                 || d.refs.iter().any(|r| published(r))
             {
                 &mut blocking
@@ -498,7 +512,7 @@ struct Pass<'a> {
     rules: &'a ActiveRules,
     disclaimers: &'a Disclaimers,
     targets: &'a Targets,
-    publisher: Option<&'a crate::publish::Publisher<'a>>,
+    consumer: Option<&'a dyn Consumer>,
     today: NaiveDate,
 }
 
@@ -517,7 +531,7 @@ impl Pass<'_> {
             .collect()
     }
 
-    /// Load (unless given), validate and check one file, hand it to the publisher, and
+    /// Load (unless given), validate and check one file, hand it to the consumer, and
     /// keep only its entry and findings: its text, front matter and body go when this
     /// returns.
     fn file(&self, item: Item) -> FileResult {
@@ -553,8 +567,8 @@ impl Pass<'_> {
             };
             self.rules
                 .check_article(&cx, !mine, &mut diagnostics, &mut references);
-            if let Some(p) = self.publisher {
-                p.article(&article, body, self.disclaimers);
+            if let Some(c) = self.consumer {
+                c.checked(&article, body, self.disclaimers);
             }
             if !mine {
                 diagnostics.retain(|d| self.targets.involved(d));
@@ -621,7 +635,7 @@ fn fold_follow_ons(index: &Index, diagnostics: &mut Vec<Diagnostic>) {
         "front-matter",
         "schema",
         "unreadable-file",
-        crate::publish::VANISHING_ARTICLE,
+        VANISHING_ARTICLE,
     ];
     let root_files: HashSet<&str> = diagnostics
         .iter()
@@ -941,7 +955,7 @@ impl<'c> Checker<'c> {
             rules: &self.rules,
             disclaimers: &self.disclaimers,
             targets: &self.targets,
-            publisher: None,
+            consumer: None,
             today,
         };
         let result = pass.file(Item::Parsed(Arc::new(article)));

@@ -7,6 +7,7 @@
 
 mod builtin;
 pub mod channel;
+mod consumer;
 mod json;
 pub mod media;
 pub mod model;
@@ -709,9 +710,7 @@ impl Drop for Publisher<'_> {
     }
 }
 
-/// The build-time error that an article would vanish from the bundle: not a rule, so
-/// no severity setting or suppression can turn it off.
-pub const VANISHING_ARTICLE: &str = "vanishing-article";
+pub use crate::check::VANISHING_ARTICLE;
 
 fn vanishing(
     e: &Entry,
