@@ -127,9 +127,9 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
     run(config, options, None, None)
 }
 
-/// load -> validate -> rules -> report: find the files and what to report on, load
-/// the disclaimers and the files reported on, then one parallel pass that loads,
-/// validates and checks each file, the corpus rules over the index, and the outcome.
+/// load -> validate -> rules -> report: find the files and what to report on, load the
+/// disclaimers and the files reported on, then one parallel pass that loads,
+/// validates and checks each file; the corpus rules over the index, and the outcome.
 fn run(
     config: &Config,
     options: &CheckOptions,
@@ -143,87 +143,39 @@ fn run(
         || crate::content::discover(config),
         || rayon::join(Validators::new, || ActiveRules::new(config)),
     );
-    let files = files
-        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
-    if !files.iter().any(|(_, k)| *k == FileKind::Article) {
-        return Err(RunError::Io(format!(
-            "no articles (`.md` files) in the content folder {}",
-            config.content_dir.display()
-        )));
-    }
+    let files = corpus_files(config, files)?;
     let mut scope = Scope::of(config, options)?;
     let mut targets = scope.targets(config, options, &files)?;
     if let Some(p) = &options.progress {
-        let what = if options.render {
-            "building"
-        } else {
-            "checking"
-        };
-        p.start(files.len(), what);
+        p.start(
+            files.len(),
+            if options.render {
+                "building"
+            } else {
+                "checking"
+            },
+        );
     }
 
     let started = Instant::now();
-    // Each body is parsed in the pass, just before its rules, and let go after them;
-    // the watch cache keeps parsed files whole, bodies included, between runs.
-    let plan = || LoadPlan {
-        bodies: cache.is_some(),
-        render: options.render,
-        cache,
-        index_only: None,
-    };
-    let first = load_first(&Loader::with_plan(config, plan()), files, &targets);
-    check_policy_disclaimers(config, &first.disclaimers)?;
-    // A plain check reporting on a few files only indexes the others, unless they
-    // mention one of those files' ids (`IndexOnly`); the watch cache and a build read
-    // every file whole.
-    let index_only = targets.names.is_some() && cache.is_none() && !options.render;
-    let mut rest = plan();
-    if targets.names.is_some() {
-        let mut ids = std::mem::take(&mut scope.old_ids);
-        ids.extend(first.reported.iter().filter_map(|a| a.id().map(str::to_string)));
-        if index_only {
-            rest.index_only = Some(crate::content::IndexOnly::new(&ids));
-        }
-        targets.ids.extend(ids);
-    }
-    let loader = Loader::with_plan(config, rest);
+    let old_ids = std::mem::take(&mut scope.old_ids);
+    let loaded = load(config, options, cache, files, &mut targets, old_ids)?;
     let ready = started.elapsed();
-
-    let First {
-        disclaimers,
-        reported,
-        articles,
-    } = first;
     let pass = Pass {
         config,
-        loader: &loader,
+        loader: &loaded.loader,
         validators: &validators,
-        validate_all: !index_only,
+        validate_all: !loaded.index_only,
         rules: &rules,
-        disclaimers: &disclaimers,
+        disclaimers: &loaded.disclaimers,
         targets: &targets,
         consumer,
         today: options.today,
     };
-    let items = items(articles, reported, &disclaimers);
-    let results = pass.run(items, options.progress.as_deref());
+    let results = pass.run(loaded.items, options.progress.as_deref());
     let passed = started.elapsed();
-    let (index, diagnostics, mut sources) = conclude(&pass, results);
+    let (index, diagnostics, sources) = conclude(&pass, results);
 
-    // The report quotes the lines of the files with findings. A file whose text was
-    // let go in the pass (a corpus rule found something there) is read again; if it
-    // changed meanwhile it is reported without its lines rather than with wrong ones.
-    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
-    sources.retain(|name, _| with_findings.contains(&**name));
-    read_sources(&index, &diagnostics, &mut sources, config.max_file_bytes);
-
-    let mut files: Vec<Arc<str>> = index
-        .entries
-        .iter()
-        .map(|e| e.name.clone())
-        .filter(|n| targets.contains(n))
-        .collect();
-    files.sort();
     let mut profile = vec![
         ("phase: find files", started - found),
         ("phase: disclaimers and the files reported on", ready),
@@ -231,19 +183,71 @@ fn run(
         ("phase: corpus rules and report", started.elapsed() - passed),
     ];
     profile.extend(rules.profile());
+    let outcome = outcome(
+        config,
+        options,
+        &scope,
+        &targets,
+        &index,
+        diagnostics,
+        sources,
+    );
     Ok(Checked {
         index,
-        outcome: Outcome {
-            profile,
-            diagnostics,
-            sources,
-            files_checked: files.len(),
-            files,
-            weakened: config.weakened_safety_rules(),
-            scope: scope.describe(options),
-            note: String::new(),
-        },
+        outcome: Outcome { profile, ..outcome },
     })
+}
+
+/// The corpus's files, or why there is nothing to check.
+fn corpus_files(
+    config: &Config,
+    found: std::io::Result<Vec<(PathBuf, FileKind)>>,
+) -> Result<Vec<(PathBuf, FileKind)>, RunError> {
+    let files = found
+        .map_err(|e| RunError::Io(format!("{e} (set `content` in {})", config.path.display())))?;
+    if !files.iter().any(|(_, k)| *k == FileKind::Article) {
+        return Err(RunError::Io(format!(
+            "no articles (`.md` files) in the content folder {}",
+            config.content_dir.display()
+        )));
+    }
+    Ok(files)
+}
+
+/// The report's side of a run: the lines of the files with findings, the files reported
+/// on, and what was checked and why. The profile is the caller's to fill in.
+fn outcome(
+    config: &Config,
+    options: &CheckOptions,
+    scope: &Scope,
+    targets: &Targets,
+    index: &Index,
+    diagnostics: Vec<Diagnostic>,
+    mut sources: Sources,
+) -> Outcome {
+    // The report quotes the lines of the files with findings. A file whose text was
+    // let go in the pass (a corpus rule found something there) is read again; if it
+    // changed meanwhile it is reported without its lines rather than with wrong ones.
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    sources.retain(|name, _| with_findings.contains(&**name));
+    read_sources(index, &diagnostics, &mut sources, config.max_file_bytes);
+    let mut files: Vec<Arc<str>> = index
+        .entries
+        .iter()
+        .map(|e| e.name.clone())
+        .filter(|n| targets.contains(n))
+        .collect();
+    files.sort();
+    Outcome {
+        profile: Vec::new(),
+        diagnostics,
+        sources,
+        files_checked: files.len(),
+        files,
+        weakened: config.weakened_safety_rules(),
+        scope: scope.describe(options),
+        note: String::new(),
+    }
 }
 
 /// What a run reports on, from the paths asked for and `--changed-since`.
@@ -330,19 +334,37 @@ impl Scope {
     }
 }
 
-/// What is loaded before the pass: the disclaimers, which every article's rules read,
-/// and the files reported on, whose ids decide which other files a plain check reads
-/// whole. The other files are left to the pass.
-struct First {
+/// What the pass starts from: the loader and plan for the files still to read, the
+/// disclaimers, and every file in file order (parsed already, or to read).
+struct Loaded<'c> {
+    loader: Loader<'c>,
     disclaimers: Disclaimers,
-    /// The files reported on, parsed, in file order (only when the run reports on a few).
-    reported: Vec<Arc<Article>>,
-    /// Every article's path, in file order.
-    articles: Vec<(PathBuf, FileKind)>,
+    items: Vec<Item>,
+    /// A plain check of a few files: the others are only indexed (`IndexOnly`).
+    index_only: bool,
 }
 
-fn load_first(loader: &Loader<'_>, files: Vec<(PathBuf, FileKind)>, targets: &Targets) -> First {
-    let (disclaimer_files, articles): (Vec<_>, Vec<_>) = files
+/// The loading stage before the pass: the disclaimers, which every article's rules
+/// read, and the files reported on, whose ids (with `old_ids`, the ids they had at the
+/// `--changed-since` revision) decide which other files a plain check reads whole.
+fn load<'c>(
+    config: &'c Config,
+    options: &CheckOptions,
+    cache: Option<&'c crate::content::ArticleCache>,
+    files: Vec<(PathBuf, FileKind)>,
+    targets: &mut Targets,
+    old_ids: Vec<String>,
+) -> Result<Loaded<'c>, RunError> {
+    // Each body is parsed in the pass, just before its rules, and let go after them;
+    // the watch cache keeps parsed files whole, bodies included, between runs.
+    let plan = || LoadPlan {
+        bodies: cache.is_some(),
+        render: options.render,
+        cache,
+        index_only: None,
+    };
+    let loader = Loader::with_plan(config, plan());
+    let (disclaimer_files, article_files): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|(_, k)| *k == FileKind::Disclaimer);
     let disclaimers = Disclaimers::new(
@@ -351,43 +373,46 @@ fn load_first(loader: &Loader<'_>, files: Vec<(PathBuf, FileKind)>, targets: &Ta
             .map(|(p, k)| loader.load_cached(p, k))
             .collect(),
     );
-    let reported = match &targets.names {
-        Some(names) => articles
+    check_policy_disclaimers(config, &disclaimers)?;
+    // A plain check then only indexes the other files, unless they mention one of the
+    // reported files' ids; the watch cache and a build read every file whole.
+    let index_only = targets.names.is_some() && cache.is_none() && !options.render;
+    let mut rest = plan();
+    let mut first: HashMap<PathBuf, Arc<Article>> = HashMap::new();
+    if let Some(names) = &targets.names {
+        let parsed: Vec<Arc<Article>> = article_files
             .iter()
             .filter(|(p, _)| names.contains(&loader.name_of(p)))
             .cloned()
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|(p, k)| loader.load_cached(p, k))
-            .collect(),
-        None => Vec::new(),
-    };
-    First {
-        disclaimers,
-        reported,
-        articles,
+            .collect();
+        let mut ids = old_ids;
+        ids.extend(parsed.iter().filter_map(|a| a.id().map(str::to_string)));
+        if index_only {
+            rest.index_only = Some(crate::content::IndexOnly::new(&ids));
+        }
+        targets.ids.extend(ids);
+        first = parsed
+            .into_iter()
+            .map(|a| (a.file.path.clone(), a))
+            .collect();
     }
-}
-
-/// Every file for the pass, in file order: the articles, parsed already or to read,
-/// then the disclaimers.
-fn items(
-    articles: Vec<(PathBuf, FileKind)>,
-    reported: Vec<Arc<Article>>,
-    disclaimers: &Disclaimers,
-) -> Vec<Item> {
-    let mut reported: HashMap<PathBuf, Arc<Article>> = reported
+    let items = article_files
         .into_iter()
-        .map(|a| (a.file.path.clone(), a))
-        .collect();
-    articles
-        .into_iter()
-        .map(|(p, k)| match reported.remove(&p) {
+        .map(|(p, k)| match first.remove(&p) {
             Some(a) => Item::Parsed(a),
             None => Item::Path(p, k),
         })
         .chain(disclaimers.list.iter().cloned().map(Item::Parsed))
-        .collect()
+        .collect();
+    Ok(Loaded {
+        loader: Loader::with_plan(config, rest),
+        disclaimers,
+        items,
+        index_only,
+    })
 }
 
 /// Read again, for the report, the files with findings whose text the pass let go. A
