@@ -135,7 +135,14 @@ mod tests {
         };
         assert_target(" Java\tScript:alert(1)", javascript);
         assert_target("DATA:text/html", LinkTarget::Unsafe { scheme: "data:" });
-        for url in ["https://nhs.uk", "Article:a", " article:a", "tel:999", "#top", "a.png"] {
+        for url in [
+            "https://nhs.uk",
+            "Article:a",
+            " article:a",
+            "tel:999",
+            "#top",
+            "a.png",
+        ] {
             assert_target(url, LinkTarget::External { url });
         }
     }

@@ -296,8 +296,23 @@ mod tests {
     fn valid_ids_are_the_patterns() {
         let pattern = regex::Regex::new(super::ID_PATTERN).unwrap();
         for id in [
-            "a", "back-pain", "a1-2b", "2026", "", "-", "a-", "-a", "a--b", "A", "a_b", "a b",
-            "a.b", "é", "a\n", "back-pain-in-pregnancy", "a-b-c-d",
+            "a",
+            "back-pain",
+            "a1-2b",
+            "2026",
+            "",
+            "-",
+            "a-",
+            "-a",
+            "a--b",
+            "A",
+            "a_b",
+            "a b",
+            "a.b",
+            "é",
+            "a\n",
+            "back-pain-in-pregnancy",
+            "a-b-c-d",
         ] {
             assert_eq!(super::is_valid_id(id), pattern.is_match(id), "{id:?}");
         }

@@ -18,9 +18,9 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError};
 use crate::content::index::{Entry, Index};
 use crate::content::{Article, Disclaimers, FileKind, Loader};
-use crate::schema::Validators;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
+use crate::schema::Validators;
 use crate::source::SourceFile;
 use crate::suppress::{self, Directive};
 
