@@ -1,7 +1,7 @@
-//! `check`: one parallel pass reads, parses and checks each file and lets it go,
-//! keeping only its findings and its entry in the index (id, status, links to other
-//! articles); the corpus rules then run over the index. Keep what concerns the files
-//! asked about, sort.
+//! `check`: load -> validate -> rules -> report. One parallel pass loads, validates
+//! and checks each file and lets it go, keeping only its findings and its entry in the
+//! index (id, status, links to other articles); the corpus rules then run over the
+//! index. Keep what concerns the files asked about, sort.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

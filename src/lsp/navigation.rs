@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::position;
 use super::{Server, path_to_uri};
-use crate::content::Article;
+use crate::content::{Article, link};
 
 type Handled = Result<Value, (ErrorCode, String)>;
 
@@ -65,8 +65,8 @@ pub fn target_at(a: &Article, offset: usize) -> Option<(Target, Range<usize>)> {
         .unwrap_or(line.end);
     let token = &text[start..end];
     for (prefix, make) in [
-        ("article:", Target::Article as fn(String) -> Target),
-        ("media:", Target::Media as fn(String) -> Target),
+        (link::ARTICLE, Target::Article as fn(String) -> Target),
+        (link::MEDIA, Target::Media as fn(String) -> Target),
     ] {
         if let Some(i) = token.find(prefix) {
             let id = &token[i + prefix.len()..];
