@@ -35,11 +35,7 @@ pub enum RunError {
     Content(String),
 }
 
-/// Told how far a long run has got (a progress bar, at the edge of the program).
-pub trait Progress: Send + Sync {
-    fn start(&self, total: usize, what: &str);
-    fn tick(&self);
-}
+pub use crate::content::Progress;
 
 /// What each checked file is handed to as soon as its rules have run (a build's
 /// publisher), with its body as parsed for them (rendered when the run renders) and

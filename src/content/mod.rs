@@ -243,6 +243,13 @@ impl Disclaimers {
     }
 }
 
+/// Told how far a long run has got (a progress bar, at the edge of the program): one
+/// tick per file loaded, or checked.
+pub trait Progress: Send + Sync {
+    fn start(&self, total: usize, what: &str);
+    fn tick(&self);
+}
+
 /// Shared, compiled-once machinery for parsing, and the plan it loads by.
 pub struct Loader<'c> {
     pub config: &'c Config,
@@ -326,11 +333,7 @@ impl<'c> Loader<'c> {
     }
 
     /// Read and parse the given files in parallel and index them.
-    pub fn load(
-        &self,
-        files: Vec<(PathBuf, FileKind)>,
-        progress: Option<&dyn crate::check::Progress>,
-    ) -> Corpus {
+    pub fn load(&self, files: Vec<(PathBuf, FileKind)>, progress: Option<&dyn Progress>) -> Corpus {
         let parsed: Vec<Arc<Article>> = files
             .into_par_iter()
             .map(|(path, kind)| {
