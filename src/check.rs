@@ -1,7 +1,7 @@
-//! `check`: one parallel pass reads, parses and checks each file and lets it go,
-//! keeping only its findings and its entry in the index (id, status, links to other
-//! articles); the corpus rules then run over the index. Keep what concerns the files
-//! asked about, sort.
+//! `check`: load -> validate -> rules -> report. One parallel pass loads, validates
+//! and checks each file and lets it go, keeping only its findings and its entry in the
+//! index (id, status, links to other articles); the corpus rules then run over the
+//! index. Keep what concerns the files asked about, sort.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,17 +13,23 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
-use crate::content::{Article, Disclaimers, FileKind, Loader};
+use crate::content::markdown::Body;
+use crate::content::{Article, Disclaimers, FileKind, LoadPlan, Loader};
 use crate::diagnostic::{Diagnostic, Tally};
 use crate::error::RunError;
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
+use crate::schema::Validators;
 use crate::source::SourceFile;
 use crate::suppress;
 
-/// Told how far a long run has got (a progress bar, at the edge of the program).
-pub trait Progress: Send + Sync {
-    fn start(&self, total: usize, what: &str);
-    fn tick(&self);
+pub use crate::content::Progress;
+
+/// What each checked file is handed to as soon as its rules have run (a build's
+/// publisher), with its body as parsed for them (rendered when the run renders) and
+/// the shared disclaimers. Called from the parallel pass; nothing of the file is kept
+/// after it returns.
+pub trait Consumer: Sync {
+    fn checked(&self, article: &Article, body: &Body, disclaimers: &Disclaimers);
 }
 
 #[derive(Default)]
@@ -47,15 +53,20 @@ pub fn check_cached(
     run(config, options, Some(cache), None)
 }
 
-/// `check` for a build: each published article is handed to `publisher` as soon as
-/// its rules have run, with the body rendered there, and nothing of it is kept.
+/// `check` for a build: each checked file is handed to `consumer` (the publisher) as
+/// soon as its rules have run, with the body rendered there, and nothing of it is kept.
 pub fn check_and_publish(
     config: &Config,
     options: &CheckOptions,
-    publisher: &crate::publish::Publisher<'_>,
+    consumer: &dyn Consumer,
 ) -> Result<Checked, RunError> {
-    run(config, options, None, Some(publisher))
+    run(config, options, None, Some(consumer))
 }
+
+/// The build-time error that an article would vanish from the bundle (the publisher
+/// finds it, `Checked::add` brings it in): not a rule, so no severity setting or
+/// suppression can turn it off, and it is a root cause as a front-matter error is.
+pub const VANISHING_ARTICLE: &str = "vanishing-article";
 
 /// The files with findings, by name, so reports can quote their lines.
 pub type Sources = BTreeMap<Arc<str>, Arc<SourceFile>>;
@@ -99,76 +110,25 @@ pub fn check(config: &Config, options: &CheckOptions) -> Result<Checked, RunErro
     run(config, options, None, None)
 }
 
+/// load -> validate -> rules -> report: find the files and what to report on, load the
+/// disclaimers and the files reported on, then one parallel pass that loads,
+/// validates and checks each file; the corpus rules over the index, and the outcome.
 fn run(
     config: &Config,
     options: &CheckOptions,
     cache: Option<&crate::content::ArticleCache>,
-    publisher: Option<&crate::publish::Publisher<'_>>,
+    consumer: Option<&dyn Consumer>,
 ) -> Result<Checked, RunError> {
     let found = Instant::now();
     // The walk waits on the file system; the schemas, patterns and automata are
     // compiled meanwhile.
-    let (files, (mut loader, rules)) = rayon::join(
+    let (files, (validators, rules)) = rayon::join(
         || crate::content::discover(config),
-        || rayon::join(|| Loader::new(config), || ActiveRules::new(config)),
+        || rayon::join(Validators::new, || ActiveRules::new(config)),
     );
-    let files = files.map_err(|source| RunError::ContentFolder {
-        config: config.path.clone(),
-        source,
-    })?;
-    loader.render = options.render;
-    loader.cache = cache;
-    // Each body is parsed in the pass, just before its rules, and let go after them;
-    // the watch cache keeps parsed files whole, bodies included, between runs.
-    loader.bodies = cache.is_some();
-    if !files.iter().any(|(_, k)| *k == FileKind::Article) {
-        return Err(RunError::NoArticles {
-            dir: config.content_dir.clone(),
-        });
-    }
-    let mut paths = options.paths.clone();
-    let mut old_ids = Vec::new();
-    // What a `--changed-since` run reports on the whole corpus for: a change every
-    // article may depend on.
-    let mut whole_corpus_because: Option<String> = None;
-    if let Some(rev) = &options.changed_since {
-        let dir = if config.root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &config.root
-        };
-        let changes = crate::git::changed_since(dir, rev)?;
-        old_ids = changes.old_ids;
-        let content = canonical(&config.content_dir)?;
-        whole_corpus_because = affects_all(config, &content, &changes.touched);
-        let changed: Vec<PathBuf> = changes
-            .files
-            .into_iter()
-            .filter(|f| f.extension().is_some_and(|e| e == "md"))
-            .filter(|f| std::fs::canonicalize(f).is_ok_and(|c| c.starts_with(&content)))
-            .collect();
-        if !paths.is_empty() {
-            let wanted: Vec<PathBuf> = paths
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .collect();
-            paths = changed
-                .into_iter()
-                .filter(|f| {
-                    std::fs::canonicalize(f).is_ok_and(|c| wanted.iter().any(|w| c.starts_with(w)))
-                })
-                .collect();
-        } else {
-            paths = changed;
-        }
-    }
-    let mut targets = if whole_corpus_because.is_some() {
-        Targets::new(config, &options.paths, &files)?
-    } else if options.changed_since.is_some() && paths.is_empty() {
-        Targets::none()
-    } else {
-        Targets::new(config, &paths, &files)?
-    };
+    let files = corpus_files(config, files)?;
+    let mut scope = Scope::of(config, options)?;
+    let mut targets = scope.targets(config, options, &files)?;
     if let Some(p) = &options.progress {
         p.start(
             files.len(),
@@ -179,7 +139,217 @@ fn run(
             },
         );
     }
+
     let started = Instant::now();
+    let old_ids = std::mem::take(&mut scope.old_ids);
+    let loaded = load(config, options, cache, files, &mut targets, old_ids)?;
+    let ready = started.elapsed();
+    let media = crate::media::Resolver::new(&config.root);
+    let pass = Pass {
+        config,
+        loader: &loaded.loader,
+        validators: &validators,
+        validate_all: !loaded.index_only,
+        rules: &rules,
+        disclaimers: &loaded.disclaimers,
+        targets: &targets,
+        consumer,
+        today: options.today,
+        media: &media,
+    };
+    let results = pass.run(loaded.items, options.progress.as_deref());
+    let passed = started.elapsed();
+    let (index, diagnostics, sources) = conclude(&pass, results);
+
+    let mut profile = vec![
+        ("phase: find files", started - found),
+        ("phase: disclaimers and the files reported on", ready),
+        ("phase: read, parse and check each file", passed - ready),
+        ("phase: corpus rules and report", started.elapsed() - passed),
+    ];
+    profile.extend(rules.profile());
+    let outcome = outcome(
+        config,
+        options,
+        &scope,
+        &targets,
+        &index,
+        diagnostics,
+        sources,
+    );
+    Ok(Checked {
+        index,
+        outcome: Outcome { profile, ..outcome },
+    })
+}
+
+/// The corpus's files, or why there is nothing to check.
+fn corpus_files(
+    config: &Config,
+    found: std::io::Result<Vec<(PathBuf, FileKind)>>,
+) -> Result<Vec<(PathBuf, FileKind)>, RunError> {
+    let files = found.map_err(|source| RunError::ContentFolder {
+        config: config.path.clone(),
+        source,
+    })?;
+    if !files.iter().any(|(_, k)| *k == FileKind::Article) {
+        return Err(RunError::NoArticles {
+            dir: config.content_dir.clone(),
+        });
+    }
+    Ok(files)
+}
+
+/// The report's side of a run: the lines of the files with findings, the files reported
+/// on, and what was checked and why. The profile is the caller's to fill in.
+fn outcome(
+    config: &Config,
+    options: &CheckOptions,
+    scope: &Scope,
+    targets: &Targets,
+    index: &Index,
+    diagnostics: Vec<Diagnostic>,
+    mut sources: Sources,
+) -> Outcome {
+    // The report quotes the lines of the files with findings. A file whose text was
+    // let go in the pass (a corpus rule found something there) is read again; if it
+    // changed meanwhile it is reported without its lines rather than with wrong ones.
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+    sources.retain(|name, _| with_findings.contains(&**name));
+    read_sources(index, &diagnostics, &mut sources, config.max_file_bytes);
+    let mut files: Vec<Arc<str>> = index
+        .entries
+        .iter()
+        .map(|e| e.name.clone())
+        .filter(|n| targets.contains(n))
+        .collect();
+    files.sort();
+    Outcome {
+        profile: Vec::new(),
+        diagnostics,
+        sources,
+        files_checked: files.len(),
+        files,
+        weakened: config.weakened_safety_rules(),
+        scope: scope.describe(options),
+        note: String::new(),
+    }
+}
+
+/// What a run reports on, from the paths asked for and `--changed-since`.
+struct Scope {
+    /// The files and folders to report on; empty means the whole corpus (or, with
+    /// `--changed-since`, that no content file changed).
+    paths: Vec<PathBuf>,
+    /// The ids the changed files had at the revision.
+    old_ids: Vec<String>,
+    /// What a `--changed-since` run reports on the whole corpus for: a change every
+    /// article may depend on.
+    whole_corpus_because: Option<String>,
+}
+
+impl Scope {
+    fn of(config: &Config, options: &CheckOptions) -> Result<Scope, RunError> {
+        let mut scope = Scope {
+            paths: options.paths.clone(),
+            old_ids: Vec::new(),
+            whole_corpus_because: None,
+        };
+        let Some(rev) = &options.changed_since else {
+            return Ok(scope);
+        };
+        let dir = if config.root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &config.root
+        };
+        let changes = crate::git::changed_since(dir, rev)?;
+        scope.old_ids = changes.old_ids;
+        let content = canonical(&config.content_dir)?;
+        scope.whole_corpus_because = affects_all(config, &content, &changes.touched);
+        let changed: Vec<PathBuf> = changes
+            .files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "md"))
+            .filter(|f| std::fs::canonicalize(f).is_ok_and(|c| c.starts_with(&content)))
+            .collect();
+        if !scope.paths.is_empty() {
+            let wanted: Vec<PathBuf> = scope
+                .paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect();
+            scope.paths = changed
+                .into_iter()
+                .filter(|f| {
+                    std::fs::canonicalize(f).is_ok_and(|c| wanted.iter().any(|w| c.starts_with(w)))
+                })
+                .collect();
+        } else {
+            scope.paths = changed;
+        }
+        Ok(scope)
+    }
+
+    fn targets(
+        &self,
+        config: &Config,
+        options: &CheckOptions,
+        files: &[(PathBuf, FileKind)],
+    ) -> Result<Targets, RunError> {
+        if self.whole_corpus_because.is_some() {
+            Targets::new(config, &options.paths, files)
+        } else if options.changed_since.is_some() && self.paths.is_empty() {
+            Ok(Targets::none())
+        } else {
+            Targets::new(config, &self.paths, files)
+        }
+    }
+
+    /// What was checked and why, for the summary line ("changed since HEAD~1"); empty
+    /// when it is simply the files asked for.
+    fn describe(&self, options: &CheckOptions) -> String {
+        match (&options.changed_since, &self.whole_corpus_because) {
+            (Some(rev), Some(why)) if options.paths.is_empty() => {
+                format!("{why} changed since {rev}: whole corpus")
+            }
+            (Some(rev), Some(why)) => format!("{why} changed since {rev}: all the files named"),
+            (Some(rev), None) => format!("changed since {rev}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// What the pass starts from: the loader and plan for the files still to read, the
+/// disclaimers, and every file in file order (parsed already, or to read).
+struct Loaded<'c> {
+    loader: Loader<'c>,
+    disclaimers: Disclaimers,
+    items: Vec<Item>,
+    /// A plain check of a few files: the others are only indexed (`IndexOnly`).
+    index_only: bool,
+}
+
+/// The loading stage before the pass: the disclaimers, which every article's rules
+/// read, and the files reported on, whose ids (with `old_ids`, the ids they had at the
+/// `--changed-since` revision) decide which other files a plain check reads whole.
+fn load<'c>(
+    config: &'c Config,
+    options: &CheckOptions,
+    cache: Option<&'c crate::content::ArticleCache>,
+    files: Vec<(PathBuf, FileKind)>,
+    targets: &mut Targets,
+    old_ids: Vec<String>,
+) -> Result<Loaded<'c>, RunError> {
+    // Each body is parsed in the pass, just before its rules, and let go after them;
+    // the watch cache keeps parsed files whole, bodies included, between runs.
+    let plan = || LoadPlan {
+        bodies: cache.is_some(),
+        render: options.render,
+        cache,
+        index_only: None,
+    };
+    let loader = Loader::with_plan(config, plan());
     let (disclaimer_files, article_files): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|(_, k)| *k == FileKind::Disclaimer);
@@ -190,15 +360,12 @@ fn run(
             .collect(),
     );
     check_policy_disclaimers(config, &disclaimers)?;
-    // Reporting on a few files: those are parsed first, for their ids. A plain check
-    // then only indexes the other files, unless they mention one of those ids
-    // (`IndexOnly`); the watch cache and a build read every file whole.
+    // A plain check then only indexes the other files, unless they mention one of the
+    // reported files' ids; the watch cache and a build read every file whole.
+    let index_only = targets.names.is_some() && cache.is_none() && !options.render;
+    let mut rest = plan();
     let mut first: HashMap<PathBuf, Arc<Article>> = HashMap::new();
     if let Some(names) = &targets.names {
-        let index_only = cache.is_none() && !options.render;
-        if index_only {
-            loader.validate_only = Some(names.clone());
-        }
         let parsed: Vec<Arc<Article>> = article_files
             .iter()
             .filter(|(p, _)| names.contains(&loader.name_of(p)))
@@ -210,7 +377,7 @@ fn run(
         let mut ids = old_ids;
         ids.extend(parsed.iter().filter_map(|a| a.id().map(str::to_string)));
         if index_only {
-            loader.index_only = Some(crate::content::IndexOnly::new(&ids));
+            rest.index_only = Some(crate::content::IndexOnly::new(&ids));
         }
         targets.ids.extend(ids);
         first = parsed
@@ -218,20 +385,7 @@ fn run(
             .map(|a| (a.file.path.clone(), a))
             .collect();
     }
-    let ready = started.elapsed();
-
-    let media = crate::media::Resolver::new(&config.root);
-    let pass = Pass {
-        config,
-        loader: &loader,
-        rules: &rules,
-        disclaimers: &disclaimers,
-        targets: &targets,
-        publisher,
-        today: options.today,
-        media: &media,
-    };
-    let items: Vec<Item> = article_files
+    let items = article_files
         .into_iter()
         .map(|(p, k)| match first.remove(&p) {
             Some(a) => Item::Parsed(a),
@@ -239,61 +393,11 @@ fn run(
         })
         .chain(disclaimers.list.iter().cloned().map(Item::Parsed))
         .collect();
-    let results: Vec<FileResult> = items
-        .into_par_iter()
-        .map(|item| {
-            let r = pass.file(item);
-            if let Some(p) = &options.progress {
-                p.tick();
-            }
-            r
-        })
-        .collect();
-    let passed = started.elapsed();
-    let (index, diagnostics, mut sources) = conclude(&pass, results);
-
-    // The report quotes the lines of the files with findings. A file whose text was
-    // let go in the pass (a corpus rule found something there) is read again; if it
-    // changed meanwhile it is reported without its lines rather than with wrong ones.
-    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| &*d.file).collect();
-    sources.retain(|name, _| with_findings.contains(&**name));
-    read_sources(&index, &diagnostics, &mut sources, config.max_file_bytes);
-
-    let mut files: Vec<Arc<str>> = index
-        .entries
-        .iter()
-        .map(|e| e.name.clone())
-        .filter(|n| targets.contains(n))
-        .collect();
-    files.sort();
-    let files_checked = files.len();
-    let scope = match (&options.changed_since, &whole_corpus_because) {
-        (Some(rev), Some(why)) if options.paths.is_empty() => {
-            format!("{why} changed since {rev}: whole corpus")
-        }
-        (Some(rev), Some(why)) => format!("{why} changed since {rev}: all the files named"),
-        (Some(rev), None) => format!("changed since {rev}"),
-        _ => String::new(),
-    };
-    let mut profile = vec![
-        ("phase: find files", started - found),
-        ("phase: disclaimers and the files reported on", ready),
-        ("phase: read, parse and check each file", passed - ready),
-        ("phase: corpus rules and report", started.elapsed() - passed),
-    ];
-    profile.extend(rules.profile());
-    Ok(Checked {
-        index,
-        outcome: Outcome {
-            profile,
-            diagnostics,
-            sources,
-            files,
-            files_checked,
-            weakened: config.weakened_safety_rules(),
-            scope,
-            note: String::new(),
-        },
+    Ok(Loaded {
+        loader: Loader::with_plan(config, rest),
+        disclaimers,
+        items,
+        index_only,
     })
 }
 
@@ -355,7 +459,7 @@ impl Checked {
                 .is_some_and(|e| e.kind == FileKind::Article && e.is_unpublished());
             // An article about to vanish from the bundle always stops it.
             let t = if !unpublished
-                || d.rule == crate::publish::VANISHING_ARTICLE
+                || d.rule == VANISHING_ARTICLE
                 || d.refs.iter().any(|r| published(r))
             {
                 &mut blocking
@@ -412,17 +516,36 @@ struct FileResult {
 struct Pass<'a> {
     config: &'a Config,
     loader: &'a Loader<'a>,
+    validators: &'a Validators,
+    /// Validate every file's front matter; else only the disclaimers' and those of the
+    /// files reported on (the others' findings are not shown).
+    validate_all: bool,
     rules: &'a ActiveRules,
     disclaimers: &'a Disclaimers,
     targets: &'a Targets,
-    publisher: Option<&'a crate::publish::Publisher<'a>>,
+    consumer: Option<&'a dyn Consumer>,
     today: NaiveDate,
     media: &'a crate::media::Resolver,
 }
 
 impl Pass<'_> {
-    /// Read (unless given), parse and check one file, hand it to the publisher, and keep
-    /// only its entry and findings: its text, front matter and body go when this returns.
+    /// Every file, in parallel, in the order given.
+    fn run(&self, items: Vec<Item>, progress: Option<&dyn Progress>) -> Vec<FileResult> {
+        items
+            .into_par_iter()
+            .map(|item| {
+                let r = self.file(item);
+                if let Some(p) = progress {
+                    p.tick();
+                }
+                r
+            })
+            .collect()
+    }
+
+    /// Load (unless given), validate and check one file, hand it to the consumer, and
+    /// keep only its entry and findings: its text, front matter and body go when this
+    /// returns.
     fn file(&self, item: Item) -> FileResult {
         let article = match item {
             Item::Parsed(a) => a,
@@ -433,10 +556,13 @@ impl Pass<'_> {
         let mut directives = Vec::new();
         if !article.indexed_only {
             let mine = self.targets.contains(article.name());
+            if self.validate_all || mine || article.kind == FileKind::Disclaimer {
+                self.validators.validate(&article);
+            }
             // A file outside those reported on matters only through its links to them;
             // unless its text has one, its corpus-scope rules see its front matter alone.
             let parsed;
-            let body = if self.loader.bodies || article.kind == FileKind::Disclaimer {
+            let body = if self.loader.plan.bodies || article.kind == FileKind::Disclaimer {
                 &article.body
             } else if !mine && !self.targets.linked_from(&article.file.text) {
                 &EMPTY_BODY
@@ -454,8 +580,8 @@ impl Pass<'_> {
             };
             self.rules
                 .check_article(&cx, !mine, &mut diagnostics, &mut references);
-            if let Some(p) = self.publisher {
-                p.article(&article, body, self.disclaimers);
+            if let Some(c) = self.consumer {
+                c.checked(&article, body, self.disclaimers);
             }
             if !mine {
                 diagnostics.retain(|d| self.targets.involved(d));
@@ -522,7 +648,7 @@ fn fold_follow_ons(index: &Index, diagnostics: &mut Vec<Diagnostic>) {
         "front-matter",
         "schema",
         "unreadable-file",
-        crate::publish::VANISHING_ARTICLE,
+        VANISHING_ARTICLE,
     ];
     let root_files: HashSet<&str> = diagnostics
         .iter()
@@ -756,18 +882,7 @@ impl Targets {
 
     /// Whether a file's text links to one of the reported files' ids.
     fn linked_from(&self, text: &str) -> bool {
-        let mut rest = text;
-        while let Some(i) = rest.find("article:") {
-            rest = &rest[i + "article:".len()..];
-            let id: &str = rest
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                .next()
-                .unwrap_or("");
-            if self.ids.contains(id) {
-                return true;
-            }
-        }
-        false
+        crate::content::link::article_ids_in(text).any(|id| self.ids.contains(id))
     }
 
     /// A finding elsewhere that involves a file reported on, or one of its ids.
@@ -800,6 +915,7 @@ fn canonical(p: &Path) -> Result<PathBuf, RunError> {
 pub struct Checker<'c> {
     config: &'c Config,
     loader: Loader<'c>,
+    validators: Validators,
     rules: ActiveRules,
     disclaimers: Disclaimers,
     targets: Targets,
@@ -807,11 +923,14 @@ pub struct Checker<'c> {
 
 impl<'c> Checker<'c> {
     pub fn new(config: &'c Config) -> Checker<'c> {
-        let mut loader = Loader::new(config);
-        loader.render = true;
+        let plan = LoadPlan {
+            render: true,
+            ..LoadPlan::default()
+        };
         Checker {
             config,
-            loader,
+            loader: Loader::with_plan(config, plan),
+            validators: Validators::new(),
             rules: ActiveRules::new(config),
             disclaimers: Disclaimers::default(),
             targets: Targets::all(),
@@ -847,10 +966,12 @@ impl<'c> Checker<'c> {
         let pass = Pass {
             config: self.config,
             loader: &self.loader,
+            validators: &self.validators,
+            validate_all: true,
             rules: &self.rules,
             disclaimers: &self.disclaimers,
             targets: &self.targets,
-            publisher: None,
+            consumer: None,
             today,
             media: &crate::media::Resolver::new(&self.config.root),
         };

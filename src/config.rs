@@ -363,7 +363,7 @@ impl Config {
             ));
         }
         for id in raw.topics.keys() {
-            if !is_id(id) {
+            if !crate::content::model::is_valid_id(id) {
                 return Err(err(
                     id,
                     format!("topic `{id}` must be lower-case words joined by hyphens"),
@@ -403,7 +403,7 @@ impl Config {
                 }
             }
             for d in &r.disclaimers {
-                if !is_id(d) {
+                if !crate::content::model::is_valid_id(d) {
                     return Err(err(d, format!("disclaimer id `{d}` is not a valid id")));
                 }
             }
@@ -614,16 +614,6 @@ fn default_emergency_numbers() -> BTreeMap<String, Vec<String>> {
     m.into_iter()
         .map(|(k, v)| (k, v.into_iter().map(String::from).collect()))
         .collect()
-}
-
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
 }
 
 /// A TOML or type error of the raw options in plain words: which key, what kind of

@@ -150,22 +150,24 @@ fn object_name(rev: &str, path: &[u8]) -> OsString {
     name
 }
 
-/// The `id:` of a file's front matter, read without a full parse.
+/// The `id:` of a file's front matter, read without a full parse: between a first
+/// line `---` and the next (or the end, for one that is not closed).
 fn front_matter_id(text: &str) -> Option<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    if first.trim_end() != "---" {
         return None;
     }
-    for line in lines {
+    let mut end = rest.len();
+    let mut at = 0;
+    for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
-            return None;
+            end = at;
+            break;
         }
-        if let Some(v) = line.strip_prefix("id:") {
-            return Some(v.trim().trim_matches(['"', '\'']).to_string());
-        }
+        at += line.len();
     }
-    None
+    crate::content::front::loose_id(&rest[..end]).map(str::to_string)
 }
 
 /// `git` run quietly in `dir`: its output, or None when git is missing or fails.

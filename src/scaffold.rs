@@ -14,13 +14,7 @@ pub fn new_article(
     topics: &[String],
     audience: &str,
 ) -> Result<PathBuf, RunError> {
-    let id_ok = !id.is_empty()
-        && id.split('-').all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if !id_ok {
+    if !crate::content::model::is_valid_id(id) {
         return Err(RunError::Usage(format!(
             "`{id}` is not a valid id: use lower-case words joined by single hyphens, such as `back-pain-in-pregnancy`"
         )));

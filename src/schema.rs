@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::config::suggest;
 use crate::content::model::{DisclaimerMatter, FrontMatter};
 use crate::content::yaml::YamlDoc;
+use crate::content::{Article, FileKind};
 
 /// The schemas `healthpress schema` prints, by name.
 pub const NAMES: &[&str] = &[
@@ -42,13 +43,7 @@ pub fn schema_value<T: JsonSchema>() -> Value {
     schema.to_value()
 }
 
-/// One schema violation, placed in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    pub range: Range<usize>,
-    pub message: String,
-    pub help: Option<String>,
-}
+pub use crate::content::Violation;
 
 /// The compiled validators for article and disclaimer front matter.
 pub struct Validators {
@@ -70,6 +65,24 @@ impl Validators {
         }
     }
 
+    /// The validation stage, between loading and the rules: an article's or a
+    /// disclaimer's front matter against its schema, once (the findings are kept with
+    /// the article). A file whose front matter could not be read has none to validate.
+    pub fn validate<'a>(&self, a: &'a Article) -> &'a [Violation] {
+        if !a.has_front_matter() || a.indexed_only {
+            return a.violations();
+        }
+        a.violations.get_or_init(|| {
+            let top = a.opening_line();
+            match a.kind {
+                FileKind::Article => self.article(&a.front, top),
+                FileKind::Disclaimer => self.disclaimer(&a.front, top),
+            }
+        })
+    }
+
+    /// An article's front matter against the schema, every time (`validate` keeps the
+    /// findings with the article).
     pub fn article(&self, doc: &YamlDoc, fallback: Range<usize>) -> Vec<Violation> {
         let mut out = violations(&self.article, doc, &fallback);
         out.extend(review_order(doc, &fallback));

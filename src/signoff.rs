@@ -220,7 +220,7 @@ fn parse_text(
         front_range: parts.yaml,
         body_range: parts.body,
         front,
-        violations: Vec::new(),
+        violations: Default::default(),
         body: Body::default(),
         indexed_only: false,
     };

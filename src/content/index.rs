@@ -56,7 +56,7 @@ impl Entry {
             status: article.str("status").map(Box::from),
             status_span: article.file.span(article.value_range("/status")),
             invalid: !article.indexed_only
-                && (!article.has_front_matter() || !article.violations.is_empty()),
+                && (!article.has_front_matter() || !article.violations().is_empty()),
             loose_id: article.id().is_none().then(|| loose_id(article)).flatten(),
             references,
         }
@@ -90,9 +90,7 @@ impl Entry {
 fn loose_id(article: &Article) -> Option<Box<str>> {
     let text = &article.file.text;
     let yaml = text.get(article.front_range.clone()).unwrap_or("");
-    yaml.lines()
-        .find_map(|l| l.strip_prefix("id:"))
-        .map(|v| v.trim().trim_matches(['"', '\'']))
+    crate::content::front::loose_id(yaml)
         .filter(|v| !v.is_empty())
         .or_else(|| article.file.path.file_stem()?.to_str())
         .map(Box::from)

@@ -7,9 +7,11 @@ use std::ops::Range;
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::{Arena, Options, parse_document};
 
-use crate::content::render::{self, LinkMap, Rendered};
+use crate::content::render::{self, Rendered};
 use crate::content::shape;
 use crate::source::SourceFile;
+
+pub use crate::content::link::Link;
 
 /// comrak options, built once per run and shared by every thread.
 pub struct Markdown {
@@ -43,20 +45,15 @@ impl Markdown {
 
     /// Parse the body at `range` of `file` into the model.
     pub fn body(&self, file: &SourceFile, range: Range<usize>) -> Body {
-        self.parse(file, range, None)
+        self.parse(file, range, false)
     }
 
     /// Parse the body into the model and, from the same tree, render its HTML.
-    pub fn body_with_html(
-        &self,
-        file: &SourceFile,
-        range: Range<usize>,
-        links: &LinkMap<'_>,
-    ) -> Body {
-        self.parse(file, range, Some(links))
+    pub fn body_with_html(&self, file: &SourceFile, range: Range<usize>) -> Body {
+        self.parse(file, range, true)
     }
 
-    fn parse(&self, file: &SourceFile, range: Range<usize>, links: Option<&LinkMap<'_>>) -> Body {
+    fn parse(&self, file: &SourceFile, range: Range<usize>, html: bool) -> Body {
         let arena = Arena::new();
         let root = parse_document(&arena, &file.text[range.clone()], &self.options);
         let mut builder = Builder {
@@ -68,14 +65,16 @@ impl Markdown {
                 shape: Vec::with_capacity(range.len() / 8),
                 ..Body::default()
             },
+            document_order: html.then(Vec::new),
         };
         builder.walk_blocks(root, Context::default());
         // Too deep to publish: the rule says so, and the HTML is not rendered.
-        if let Some(links) = links.filter(|_| builder.body.too_deep.is_none()) {
+        if html && builder.body.too_deep.is_none() {
             let mut rendered = Rendered::default();
-            render::rewrite_links(root, links, &mut rendered);
+            let order = builder.document_order.take().unwrap_or_default();
+            let links = order.iter().map(|&i| &builder.body.links[i]);
             let range_of = |n: &AstNode<'_>| builder.range(n.data().sourcepos);
-            render::render(root, &self.options, &range_of, range, &mut rendered);
+            render::render(root, &self.options, &range_of, range, links, &mut rendered);
             builder.body.rendered = Some(rendered);
         }
         builder.body
@@ -88,6 +87,8 @@ pub struct Body {
     pub range: Range<usize>,
     pub headings: Vec<Heading>,
     pub callouts: Vec<Callout>,
+    /// Links and images, each with its target (`link`), in the order they end: an
+    /// image inside a link comes before the link.
     pub links: Vec<Link>,
     pub html: Vec<Html>,
     /// Paragraphs, headings and table cells, in document order.
@@ -198,15 +199,6 @@ impl Body {
 }
 
 #[derive(Debug, Clone)]
-pub struct Link {
-    pub url: String,
-    /// Visible text (for an image, its alt text).
-    pub text: String,
-    pub image: bool,
-    pub range: Range<usize>,
-}
-
-#[derive(Debug, Clone)]
 pub struct Html {
     pub literal: String,
     pub range: Range<usize>,
@@ -276,6 +268,9 @@ struct Builder<'f> {
     file: &'f SourceFile,
     first_line: usize,
     body: Body,
+    /// When the HTML is rendered: each link's index in `body.links`, in document order
+    /// (the order the rendering meets their nodes in).
+    document_order: Option<Vec<usize>>,
 }
 
 impl Builder<'_> {
@@ -505,16 +500,19 @@ impl Builder<'_> {
                         url.as_bytes(),
                     );
                     drop(data);
+                    let slot = self.document_order.as_mut().map(|order| {
+                        order.push(usize::MAX);
+                        order.len() - 1
+                    });
                     let start = block.text.len();
                     block.links += 1;
                     self.inline(child, block, true, depth + 1);
                     shape::close_inline(&mut self.body.shape, block.text.len());
-                    self.body.links.push(Link {
-                        url,
-                        text: block.text[start..].to_string(),
-                        image,
-                        range,
-                    });
+                    if let (Some(order), Some(slot)) = (&mut self.document_order, slot) {
+                        order[slot] = self.body.links.len();
+                    }
+                    let text = block.text[start..].to_string();
+                    self.body.links.push(Link::new(url, text, image, range));
                 }
                 NodeValue::HtmlInline(literal) => {
                     if !is_comment(literal) {

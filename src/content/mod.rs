@@ -1,7 +1,11 @@
 //! Loading: walk the content folder, read and parse every file in parallel, once,
-//! into the article model that rules and the publisher read.
+//! into the article model that rules and the publisher read. What a run reads, parses
+//! and renders is its `LoadPlan`; validating the front matter against the schema is the
+//! next stage (`schema::Validators::validate`), not loading's.
 
+pub mod front;
 pub mod index;
+pub mod link;
 pub mod markdown;
 pub mod model;
 pub mod render;
@@ -24,7 +28,6 @@ use crate::content::markdown::{Body, Markdown};
 use crate::content::model::{Audience, Status};
 use crate::content::split::SplitError;
 use crate::content::yaml::YamlDoc;
-use crate::schema::{Validators, Violation};
 use crate::source::SourceFile;
 
 /// The folder, inside the content folder, that holds the shared disclaimers.
@@ -65,6 +68,14 @@ pub enum FrontMatterProblem {
     Yaml(yaml::YamlError),
 }
 
+/// One schema violation, placed in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub range: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
 /// One file of the corpus, parsed.
 #[derive(Debug)]
 pub struct Article {
@@ -77,9 +88,12 @@ pub struct Article {
     /// The Markdown body's region of the file.
     pub body_range: Range<usize>,
     pub front: YamlDoc,
-    pub violations: Vec<Violation>,
+    /// What the schema found wrong with the front matter, once the validation stage has
+    /// looked (`schema::Validators::validate`); kept with the article, so a file parsed
+    /// in an earlier run (watch mode) is not validated again.
+    pub violations: std::sync::OnceLock<Vec<Violation>>,
     pub body: Body,
-    /// Only indexed (`Loader::index_only`): the front matter holds `id` and `status`
+    /// Only indexed (`LoadPlan::index_only`): the front matter holds `id` and `status`
     /// alone and the text was not kept. No rule runs on such a file.
     pub indexed_only: bool,
 }
@@ -94,7 +108,7 @@ impl Article {
             front_range: 0..0,
             body_range: 0..0,
             front: YamlDoc::default(),
-            violations: Vec::new(),
+            violations: std::sync::OnceLock::new(),
             body: Body::default(),
             indexed_only: false,
         }
@@ -125,7 +139,7 @@ impl Article {
     }
 
     pub fn id(&self) -> Option<&str> {
-        self.str("id")
+        front::id(&self.front.value)
     }
 
     pub fn audience(&self) -> Option<Audience> {
@@ -171,6 +185,11 @@ impl Article {
     /// True when the front matter was read (it may still have schema violations).
     pub fn has_front_matter(&self) -> bool {
         self.unreadable.is_none() && self.front_problem.is_none()
+    }
+
+    /// The schema's findings in the front matter: none until it has been validated.
+    pub fn violations(&self) -> &[Violation] {
+        self.violations.get().map_or(&[], Vec::as_slice)
     }
 }
 
@@ -224,31 +243,51 @@ impl Disclaimers {
     }
 }
 
-/// Shared, compiled-once machinery for parsing.
+/// Told how far a long run has got (a progress bar, at the edge of the program): one
+/// tick per file loaded, or checked.
+pub trait Progress: Send + Sync {
+    fn start(&self, total: usize, what: &str);
+    fn tick(&self);
+}
+
+/// Shared, compiled-once machinery for parsing, and the plan it loads by.
 pub struct Loader<'c> {
     pub config: &'c Config,
     pub markdown: Markdown,
-    pub validators: Validators,
+    pub plan: LoadPlan<'c>,
+}
+
+/// What loading reads, parses and renders: set once by the caller, for a whole run.
+pub struct LoadPlan<'c> {
+    /// Parse bodies while loading. Off for `check`, which parses each body just before
+    /// its rules run (`Loader::body_of`) and drops it after.
+    pub bodies: bool,
     /// Also render each body's HTML, from the same parse (for `build` and `preview`).
     pub render: bool,
     /// Parsed files kept between runs (watch mode): a file whose size and modification
     /// time have not changed is not read again.
     pub cache: Option<&'c ArticleCache>,
-    /// Parse bodies while loading. Off for `check`, which parses each body just before
-    /// its rules run (`Loader::body_of`) and drops it after.
-    pub bodies: bool,
-    /// When set, only these files (by name) are validated against the schema: the
-    /// others are read for the corpus index alone, and their findings are not shown.
-    pub validate_only: Option<std::collections::HashSet<Arc<str>>>,
     /// For a run that reports on a few files: the others are only indexed, unless they
     /// mention one of those files' ids.
     pub index_only: Option<IndexOnly>,
 }
 
+impl Default for LoadPlan<'_> {
+    /// Everything parsed, nothing rendered, nothing cached.
+    fn default() -> Self {
+        LoadPlan {
+            bodies: true,
+            render: false,
+            cache: None,
+            index_only: None,
+        }
+    }
+}
+
 /// How a run that reports on a few files loads the rest of the corpus. Their findings
-/// are not shown, and the corpus rules need only their `id` and `status`: those are read
-/// from the front matter's lines (`quick_keys`) without a YAML parse, and the text is
-/// not kept. A file that mentions one of the reported files' ids (a link to one of them,
+/// are not shown, and the corpus rules need only their `id` and `status`: those are
+/// read from the front matter's lines (`front::quick_keys`) without a YAML parse, and
+/// the text is not kept. A file that mentions one of the reported files' ids (a link to one of them,
 /// the same id) is parsed in full, since its findings can involve them.
 pub struct IndexOnly {
     /// The ids whose mention makes a file be parsed in full.
@@ -275,16 +314,16 @@ pub struct ArticleCache {
 type Cached = (std::time::SystemTime, u64, Arc<Article>);
 
 impl<'c> Loader<'c> {
+    /// A loader that parses everything and renders nothing (`LoadPlan::default`).
     pub fn new(config: &'c Config) -> Loader<'c> {
+        Loader::with_plan(config, LoadPlan::default())
+    }
+
+    pub fn with_plan(config: &'c Config, plan: LoadPlan<'c>) -> Loader<'c> {
         Loader {
             config,
             markdown: Markdown::new(),
-            validators: Validators::new(),
-            render: false,
-            cache: None,
-            bodies: true,
-            validate_only: None,
-            index_only: None,
+            plan,
         }
     }
 
@@ -294,11 +333,7 @@ impl<'c> Loader<'c> {
     }
 
     /// Read and parse the given files in parallel and index them.
-    pub fn load(
-        &self,
-        files: Vec<(PathBuf, FileKind)>,
-        progress: Option<&dyn crate::check::Progress>,
-    ) -> Corpus {
+    pub fn load(&self, files: Vec<(PathBuf, FileKind)>, progress: Option<&dyn Progress>) -> Corpus {
         let parsed: Vec<Arc<Article>> = files
             .into_par_iter()
             .map(|(path, kind)| {
@@ -331,7 +366,7 @@ impl<'c> Loader<'c> {
     }
 
     pub fn load_cached(&self, path: PathBuf, kind: FileKind) -> Arc<Article> {
-        let Some(cache) = self.cache else {
+        let Some(cache) = self.plan.cache else {
             return Arc::new(self.load_file(path, kind));
         };
         let stamp = std::fs::metadata(&path)
@@ -385,12 +420,12 @@ impl<'c> Loader<'c> {
     /// The index entry of a file outside the files reported on (`IndexOnly`), or None
     /// when it must be parsed in full.
     fn index(&self, path: &Path, name: &Arc<str>, text: &str, kind: FileKind) -> Option<Article> {
-        let ix = self.index_only.as_ref()?;
+        let ix = self.plan.index_only.as_ref()?;
         if kind != FileKind::Article || ix.ids.as_ref().is_some_and(|ids| ids.is_match(text)) {
             return None;
         }
         let parts = split::split(text).ok()?;
-        let (id, status) = quick_keys(&text[parts.yaml])?;
+        let (id, status) = front::quick_keys(&text[parts.yaml])?;
         let file = SourceFile::new(path.to_path_buf(), Arc::clone(name), String::new());
         let mut article = Article::empty(Arc::new(file), kind);
         article.front.value = serde_json::json!({ "id": id, "status": status });
@@ -432,19 +467,7 @@ impl<'c> Loader<'c> {
             Ok(parts) => {
                 article.front_range = parts.yaml.clone();
                 match yaml::load(&file, parts.yaml) {
-                    Ok(doc) => {
-                        article.front = doc;
-                        let top = article.opening_line();
-                        let wanted = self
-                            .validate_only
-                            .as_ref()
-                            .is_none_or(|names| names.contains(&file.name));
-                        article.violations = match kind {
-                            _ if !wanted => Vec::new(),
-                            FileKind::Article => self.validators.article(&article.front, top),
-                            FileKind::Disclaimer => self.validators.disclaimer(&article.front, top),
-                        };
-                    }
+                    Ok(doc) => article.front = doc,
                     Err(e) => article.front_problem = Some(FrontMatterProblem::Yaml(e)),
                 }
                 parts.body
@@ -460,7 +483,7 @@ impl<'c> Loader<'c> {
         };
         article.body_range = body_range;
         // Disclaimers are few and their text is needed whole: always parsed now.
-        if self.bodies || kind == FileKind::Disclaimer {
+        if self.plan.bodies || kind == FileKind::Disclaimer {
             article.body = self.body_of(&article);
         }
         article
@@ -473,16 +496,8 @@ impl<'c> Loader<'c> {
         if article.unreadable.is_some() {
             return Body::default();
         }
-        if self.render {
-            let media = article.front.value.get("media").and_then(Value::as_array);
-            let links = render::LinkMap {
-                media: media
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| Some((m.get("id")?.as_str()?, m.get("src")?.as_str()?)))
-                    .collect(),
-            };
-            self.markdown.body_with_html(file, range, &links)
+        if self.plan.render {
+            self.markdown.body_with_html(file, range)
         } else {
             self.markdown.body(file, range)
         }
@@ -572,72 +587,6 @@ fn sort_key(path: &Path) -> Vec<u8> {
         key.push(0);
     }
     key
-}
-
-/// `id` and `status` read from the lines of a front matter that is a block mapping
-/// with both as plain or simply quoted one-line strings at the top level, as nearly
-/// every article has them. None when anything is unusual (a flow mapping, a tag or
-/// anchor at the top level, a repeated key, a value YAML would read as something other
-/// than that string): the caller then parses the YAML.
-pub fn quick_keys(yaml: &str) -> Option<(String, String)> {
-    let mut id = None;
-    let mut status = None;
-    for line in yaml.lines() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        match line.bytes().next() {
-            None | Some(b' ' | b'\t' | b'#') => continue,
-            Some(b'-') if line == "-" || line.starts_with("- ") => continue,
-            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {}
-            Some(_) => return None,
-        }
-        let (key, value) = line.split_once(':')?;
-        if !key
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-        {
-            return None;
-        }
-        // A quoted value that does not end on its line goes on at the start of the next,
-        // where a line could look like a key.
-        let v = value.trim_matches([' ', '\t']);
-        if let Some(q) = v.chars().next().filter(|c| matches!(c, '"' | '\''))
-            && (v.len() < 2 || !v.ends_with(q))
-        {
-            return None;
-        }
-        let slot = match key {
-            "id" => &mut id,
-            "status" => &mut status,
-            _ => continue,
-        };
-        if slot.is_some() {
-            return None;
-        }
-        *slot = Some(simple_string(value)?);
-    }
-    Some((id?, status?))
-}
-
-/// A one-line YAML scalar that is certainly the string it shows: plain, starting with
-/// a letter, of letters, digits and `-_.`, and not a YAML 1.2 boolean or null; or the
-/// same characters quoted.
-fn simple_string(value: &str) -> Option<String> {
-    let v = value.trim_matches([' ', '\t']);
-    let (inner, quoted) = match v.as_bytes() {
-        [b'"', .., b'"'] | [b'\'', .., b'\''] if v.len() >= 2 => (&v[1..v.len() - 1], true),
-        _ => (v, false),
-    };
-    let plain_chars = inner
-        .bytes()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
-    let starts = inner
-        .bytes()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic());
-    let special = ["true", "false", "null"]
-        .iter()
-        .any(|s| inner.eq_ignore_ascii_case(s));
-    (plain_chars && (quoted || (starts && !special))).then(|| inner.to_string())
 }
 
 /// What one walker thread found, added to the whole when the thread is done.
@@ -750,8 +699,6 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, (Unreadable, 
 
 #[cfg(test)]
 mod tests {
-    use super::quick_keys;
-
     // The walk's sort key orders paths exactly as `Path` does, where a name is a prefix
     // of another and where `-` and `.` sort below the separator.
     #[test]
@@ -814,46 +761,6 @@ mod tests {
         }
         for s in &cases {
             assert_eq!(super::parse_date(s), chrono(s), "{s:?}");
-        }
-    }
-
-    fn keys(yaml: &str) -> Option<(String, String)> {
-        quick_keys(yaml)
-    }
-
-    // The common shape is read from its lines; anything YAML could read differently is
-    // left to the parser (None).
-    #[test]
-    fn quick_keys_reads_only_what_is_certain() {
-        let ok = |y: &str, id: &str, status: &str| {
-            assert_eq!(keys(y), Some((id.into(), status.into())), "{y}");
-        };
-        ok("id: a-b\ntitle: T\nstatus: published\n", "a-b", "published");
-        ok("# c\nid: 'a-b'\r\nstatus: \"draft\"\r\n", "a-b", "draft");
-        ok("topics:\n- x\n- y\nid: a\nstatus: draft\n", "a", "draft");
-        ok(
-            "summary: |\n  id: wrong\nid: a\nstatus: draft\n",
-            "a",
-            "draft",
-        );
-        for y in [
-            "{id: a, status: draft}\n",
-            "id: a\nid: b\nstatus: draft\n",
-            "id: &x a\nstatus: draft\n",
-            "id: !!str a\nstatus: draft\n",
-            "id: a # note\nstatus: draft\n",
-            "id: 123\nstatus: draft\n",
-            "id: true\nstatus: draft\n",
-            "id: Null\nstatus: draft\n",
-            "id: a\n",
-            "status: draft\n",
-            "? id\n: a\nstatus: draft\n",
-            "\"id\": a\nstatus: draft\n",
-            "title: \"two\nid: b\"\nid: a\nstatus: draft\n",
-            "id:\n  a\nstatus: draft\n",
-            "%YAML 1.2\nid: a\nstatus: draft\n",
-        ] {
-            assert_eq!(keys(y), None, "{y}");
         }
     }
 }

@@ -6,8 +6,21 @@ use chrono::NaiveDate;
 use schemars::{JsonSchema, Schema, json_schema};
 use serde::{Deserialize, Serialize};
 
-/// The pattern every article, disclaimer and media id must match.
+/// The pattern every article, disclaimer and media id must match: the schema's, and
+/// what `is_valid_id` decides.
 pub const ID_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// Whether `id` is a valid id (`ID_PATTERN`): lower-case ASCII letters and digits, in
+/// words joined by single hyphens. Read directly, without compiling the pattern.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
 
 /// The front matter of one article (`content/**/*.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -19,7 +32,7 @@ pub const ID_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
 pub struct FrontMatter {
     /// Stable identifier: lower-case words joined by single hyphens. Unique across the
     /// corpus and never reused after retirement.
-    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"), length(max = 100))]
+    #[schemars(regex(pattern = ID_PATTERN), length(max = 100))]
     pub id: String,
     /// The article's title, as patients see it.
     #[schemars(length(min = 1, max = 120))]
@@ -55,11 +68,11 @@ pub struct FrontMatter {
     pub sources: Vec<SourceRef>,
     /// Ids of disclaimers in `content/_disclaimers/`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")))]
+    #[schemars(inner(regex(pattern = ID_PATTERN)))]
     pub disclaimers: Vec<String>,
     /// Ids of related articles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")))]
+    #[schemars(inner(regex(pattern = ID_PATTERN)))]
     pub related: Vec<String>,
     /// Images and videos the body shows with `![alt](media:ID)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -197,7 +210,7 @@ pub struct SourceRef {
 #[serde(deny_unknown_fields)]
 #[schemars(transform = video_needs_transcript)]
 pub struct Media {
-    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     pub kind: MediaKind,
     /// Where the file is, relative to the article or as an https URL.
@@ -227,7 +240,7 @@ pub enum MediaKind {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "healthpress disclaimer front matter")]
 pub struct DisclaimerMatter {
-    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     #[schemars(length(min = 1, max = 120))]
     pub title: String,
@@ -272,6 +285,36 @@ fn merge_keywords(schema: &mut Schema, rule: Schema) {
     if let Some(obj) = rule.as_object() {
         for (k, v) in obj {
             schema.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // The direct reading of ids agrees with the schema's pattern.
+    #[test]
+    fn valid_ids_are_the_patterns() {
+        let pattern = regex::Regex::new(super::ID_PATTERN).unwrap();
+        for id in [
+            "a",
+            "back-pain",
+            "a1-2b",
+            "2026",
+            "",
+            "-",
+            "a-",
+            "-a",
+            "a--b",
+            "A",
+            "a_b",
+            "a b",
+            "a.b",
+            "é",
+            "a\n",
+            "back-pain-in-pregnancy",
+            "a-b-c-d",
+        ] {
+            assert_eq!(super::is_valid_id(id), pattern.is_match(id), "{id:?}");
         }
     }
 }

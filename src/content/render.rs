@@ -1,15 +1,16 @@
 //! Safe HTML of a body, from the same comrak tree the model was built from (a body is
-//! parsed once). Links are rewritten before rendering: `article:ID` becomes a relative
-//! link to the other page, `media:ID` the media's file, and any address with an unsafe
-//! scheme becomes empty. Raw HTML is never passed through (comrak's safe mode), and
-//! callouts get labelled, accessible markup of their own.
+//! parsed once). Links are rewritten from their targets (`link`) before rendering:
+//! `article:ID` becomes a relative link to the other page, a `media:ID` image a figure
+//! of its own after its block (a text link to media has no target), and any address
+//! with an unsafe scheme becomes empty. Raw HTML is never passed through (comrak's safe
+//! mode), and callouts get labelled, accessible markup of their own.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Options, format_html};
 
-use crate::rules::unsafe_link::unsafe_scheme;
+use crate::content::link::{Link, LinkTarget};
 
 /// One section of a rendered body: the part before the first `##`, or a `##` heading
 /// and everything up to the next one.
@@ -31,14 +32,11 @@ pub struct Rendered {
     pub sections: Vec<RenderedSection>,
     /// HTML of each top-level callout, with the byte offset where it starts.
     pub callouts: Vec<(usize, String)>,
-    /// `article:` targets the body links to.
-    pub article_links: BTreeSet<String>,
 }
 
-/// What links resolve to.
-pub struct LinkMap<'a> {
-    /// Media id to (src, kind) for `![...](media:ID)`.
-    pub media: HashMap<&'a str, &'a str>,
+/// Where the page of the article `id` is, relative to another article's page.
+pub fn article_href(id: &str) -> String {
+    format!("{id}.html")
 }
 
 /// The human label of a callout kind, shown above its text.
@@ -89,34 +87,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Rewrite link and image addresses in place.
-pub fn rewrite_links<'a>(root: &'a AstNode<'a>, links: &LinkMap<'_>, out: &mut Rendered) {
-    for node in root.descendants() {
-        let mut data = node.data_mut();
-        let is_link = matches!(data.value, NodeValue::Link(_));
-        let (NodeValue::Link(l) | NodeValue::Image(l)) = &mut data.value else {
-            continue;
-        };
-        if unsafe_scheme(&l.url).is_some() {
-            l.url.clear();
-        } else if let Some(id) = l.url.strip_prefix("article:") {
-            out.article_links.insert(id.to_string());
-            l.url = format!("{id}.html");
-        } else if is_link && l.url.starts_with("media:") {
-            // A text link to a media entry: the media itself is shown as a figure
-            // where the body shows it with `![alt](media:ID)`; a link has no target.
-            let _ = &links.media;
-            l.url.clear();
-        }
-    }
-}
-
 /// Render the top-level nodes of a parsed body, recording where each section is.
-pub fn render<'a>(
+/// `links` are the body's links in document order, as the walk meets their nodes.
+pub fn render<'a, 'l>(
     root: &'a AstNode<'a>,
     options: &Options<'_>,
     range_of: &dyn Fn(&'a AstNode<'a>) -> std::ops::Range<usize>,
     body_range: std::ops::Range<usize>,
+    mut links: impl Iterator<Item = &'l Link>,
     out: &mut Rendered,
 ) {
     // HTML is about as long as its source: one buffer, seldom grown.
@@ -135,7 +113,7 @@ pub fn render<'a>(
         // Media the block shows (`![alt](media:ID)`) are taken out of it and placed
         // after it as figures of their own: an image or a video with its caption and
         // transcript is a block, which cannot sit inside a paragraph or a sentence.
-        let lifted = lift_media(node);
+        let lifted = rewrite_links(node, &mut links);
         let emptied = !lifted.is_empty() && is_blank(node);
         let data = node.data();
         let range = range_of(node);
@@ -243,17 +221,35 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
         .expect("an unused number")
 }
 
-/// Take the media images (`![alt](media:ID)`) out of a top-level block; their ids, in
-/// order.
-fn lift_media<'a>(node: &'a AstNode<'a>) -> Vec<String> {
-    let found: Vec<(&'a AstNode<'a>, String)> = node
-        .descendants()
-        .filter_map(|d| match &d.data().value {
-            NodeValue::Image(l) => l.url.strip_prefix("media:").map(|id| (d, id.to_string())),
-            _ => None,
-        })
-        .collect();
-    found
+/// Rewrite the addresses of a top-level block's links and images from their targets,
+/// and take the media images (`![alt](media:ID)`) out of it; their ids, in order.
+/// `links` gives the body's links in document order, so the block's are next.
+fn rewrite_links<'a, 'l>(
+    node: &'a AstNode<'a>,
+    links: &mut impl Iterator<Item = &'l Link>,
+) -> Vec<String> {
+    let mut media: Vec<(&'a AstNode<'a>, String)> = Vec::new();
+    for d in node.descendants() {
+        let mut data = d.data_mut();
+        let (NodeValue::Link(l) | NodeValue::Image(l)) = &mut data.value else {
+            continue;
+        };
+        match links.next() {
+            Some(link) if link.url == l.url => match link.target() {
+                LinkTarget::Unsafe { .. } => l.url.clear(),
+                LinkTarget::Article { id } => l.url = article_href(id),
+                LinkTarget::Media { id } if link.image => media.push((d, id.to_string())),
+                // A text link to a media entry: the media itself is shown as a figure
+                // where the body shows it with `![alt](media:ID)`; a link has no target.
+                LinkTarget::Media { .. } => l.url.clear(),
+                LinkTarget::External { .. } => {}
+            },
+            // The model and the tree come from one walk and cannot disagree; if they
+            // ever did, no address reaches the page unchecked.
+            _ => l.url.clear(),
+        }
+    }
+    media
         .into_iter()
         .map(|(d, id)| {
             d.detach();
@@ -382,11 +378,8 @@ mod tests {
 
     fn render(text: &str) -> super::Rendered {
         let file = SourceFile::new("a.md".into(), "a.md".into(), text.to_string());
-        let links = super::LinkMap {
-            media: Default::default(),
-        };
         Markdown::new()
-            .body_with_html(&file, 0..file.text.len(), &links)
+            .body_with_html(&file, 0..file.text.len())
             .rendered
             .expect("rendered")
     }
@@ -478,6 +471,23 @@ mod tests {
             r.html,
             "<p>Look  here.</p>\n<figure data-healthpress-media=\"cat-cow\"></figure>\n\
              <figure data-healthpress-media=\"photo\"></figure>\n<p><img src=\"pic.png\" alt=\"x\" /></p>\n"
+        );
+    }
+
+    // Links are rewritten from their targets: another article's page; no address for an
+    // unsafe scheme or a text link to media; a media image inside a link is lifted out of
+    // it like any other.
+    #[test]
+    fn links_from_their_targets() {
+        let r = render(
+            "[a](article:b) [j](javascript:x) [m](media:m) [![i](media:p)](https://x.org) \
+             ![d](DATA:x) [e](https://e.org)\n",
+        );
+        assert_eq!(
+            r.html,
+            "<p><a href=\"b.html\">a</a> <a href=\"\">j</a> <a href=\"\">m</a> \
+             <a href=\"https://x.org\"></a> <img src=\"\" alt=\"d\" /> \
+             <a href=\"https://e.org\">e</a></p>\n<figure data-healthpress-media=\"p\"></figure>\n"
         );
     }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::Server;
 use super::position;
+use crate::content::link;
 
 pub fn complete(server: &mut Server, p: lsp::CompletionParams) -> Value {
     let doc = &p.text_document_position;
@@ -120,17 +121,17 @@ pub fn complete(server: &mut Server, p: lsp::CompletionParams) -> Value {
         }
     }
     if !in_front {
-        if before.ends_with("article:")
+        if before.ends_with(link::ARTICLE)
             || before
                 .rsplit('(')
                 .next()
-                .is_some_and(|t| t.starts_with("article:"))
+                .is_some_and(|t| t.starts_with(link::ARTICLE))
         {
             items = article_ids();
         } else if before
             .rsplit('(')
             .next()
-            .is_some_and(|t| t.starts_with("media:"))
+            .is_some_and(|t| t.starts_with(link::MEDIA))
         {
             items = a
                 .front

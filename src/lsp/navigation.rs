@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::position;
 use super::{Server, path_to_uri};
-use crate::content::Article;
+use crate::content::{Article, link};
 
 type Handled = Result<Value, (ErrorCode, String)>;
 
@@ -65,8 +65,8 @@ pub fn target_at(a: &Article, offset: usize) -> Option<(Target, Range<usize>)> {
         .unwrap_or(line.end);
     let token = &text[start..end];
     for (prefix, make) in [
-        ("article:", Target::Article as fn(String) -> Target),
-        ("media:", Target::Media as fn(String) -> Target),
+        (link::ARTICLE, Target::Article as fn(String) -> Target),
+        (link::MEDIA, Target::Media as fn(String) -> Target),
     ] {
         if let Some(i) = token.find(prefix) {
             let id = &token[i + prefix.len()..];
@@ -183,15 +183,6 @@ pub fn prepare_rename(server: &mut Server, p: lsp::TextDocumentPositionParams) -
     }
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
 /// Rename an article id everywhere: its `id`, every `related` entry, every
 /// `article:` link, as one workspace edit.
 pub fn rename(server: &mut Server, p: lsp::RenameParams) -> Handled {
@@ -199,7 +190,7 @@ pub fn rename(server: &mut Server, p: lsp::RenameParams) -> Handled {
         return Err((ErrorCode::RequestFailed, "not an article id".into()));
     };
     let new = p.new_name.trim();
-    if !valid_id(new) {
+    if !crate::content::model::is_valid_id(new) {
         return Err((
             ErrorCode::InvalidParams,
             format!(

@@ -21,6 +21,7 @@ use crate::content::index::{Entry, Index};
 use crate::content::{Article, Disclaimers, FileKind, Loader};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{ActiveRules, ArticleContext, CorpusContext};
+use crate::schema::Validators;
 use crate::source::SourceFile;
 use crate::suppress::{self, Directive};
 
@@ -56,6 +57,7 @@ pub struct FileData {
 pub struct Engine {
     pub config: &'static Config,
     pub loader: Loader<'static>,
+    pub validators: Validators,
     pub rules: ActiveRules,
     pub disclaimers: Disclaimers,
     pub index: Index,
@@ -70,11 +72,10 @@ pub struct Engine {
 impl Engine {
     pub fn new(config: Config, today: NaiveDate) -> Engine {
         let config: &'static Config = Box::leak(Box::new(config));
-        let mut loader = Loader::new(config);
-        loader.bodies = true;
         Engine {
             config,
-            loader,
+            loader: Loader::new(config),
+            validators: Validators::new(),
             rules: ActiveRules::new(config),
             disclaimers: Disclaimers::default(),
             index: Index::default(),
@@ -164,7 +165,7 @@ impl Engine {
         Ok(())
     }
 
-    /// An article's own rules, its suppressions and its index entry.
+    /// An article's schema and own rules, its suppressions and its index entry.
     /// `media`: the media answers of this check (one file, or the whole corpus).
     fn check_file(
         &self,
@@ -172,6 +173,7 @@ impl Engine {
         open: &Open,
         media: &Resolver,
     ) -> (Entry, FileData) {
+        self.validators.validate(&article);
         let mut own = Vec::new();
         let mut references = Vec::new();
         let cx = ArticleContext {

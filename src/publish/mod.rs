@@ -7,6 +7,7 @@
 
 mod builtin;
 pub mod channel;
+mod consumer;
 mod json;
 pub mod media;
 pub mod model;
@@ -26,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::content::index::{Entry, Index};
+use crate::content::link::LinkTarget;
 use crate::content::markdown::Body;
 use crate::content::model::{FrontMatter, Status};
 use crate::content::render::callout_label;
@@ -89,10 +91,11 @@ type Profile = Vec<(&'static str, std::time::Duration)>;
 /// callers that already hold a whole corpus, such as the benchmarks.
 pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result<Built, RunError> {
     let mut publisher = Publisher::start(config, options.clone())?;
-    corpus
-        .articles
-        .par_iter()
-        .for_each(|a| publisher.article(a, &a.body, &corpus.disclaimers));
+    let validators = crate::schema::Validators::new();
+    corpus.articles.par_iter().for_each(|a| {
+        validators.validate(a);
+        publisher.article(a, &a.body, &corpus.disclaimers)
+    });
     publisher.withdrawn = corpus
         .articles
         .iter()
@@ -231,7 +234,7 @@ impl<'c> Publisher<'c> {
         }
         // Front matter the schema refused fails the check, so no bundle is written;
         // and nothing is written from it meanwhile (its id names files).
-        if a.unreadable.is_some() || a.front_problem.is_some() || !a.violations.is_empty() {
+        if a.unreadable.is_some() || a.front_problem.is_some() || !a.violations().is_empty() {
             return;
         }
         match self.write_article(a, body, disclaimers) {
@@ -714,9 +717,7 @@ impl Drop for Publisher<'_> {
     }
 }
 
-/// The build-time error that an article would vanish from the bundle: not a rule, so
-/// no severity setting or suppression can turn it off.
-pub const VANISHING_ARTICLE: &str = "vanishing-article";
+pub use crate::check::VANISHING_ARTICLE;
 
 fn vanishing(
     e: &Entry,
@@ -738,8 +739,11 @@ fn vanishing(
 /// Render one article, draft or not, exactly as the bundle would, to a page in the
 /// temporary folder; return its path.
 pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
-    let mut loader = crate::content::Loader::new(config);
-    loader.render = true;
+    let plan = crate::content::LoadPlan {
+        render: true,
+        ..Default::default()
+    };
+    let loader = crate::content::Loader::with_plan(config, plan);
     if !file.is_file() {
         return Err(RunError::Usage(format!("{} is not a file", file.display())));
     }
@@ -755,7 +759,8 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
         .articles
         .first()
         .ok_or_else(|| RunError::Usage(format!("{} is not an article", file.display())))?;
-    if !article.has_front_matter() || !article.violations.is_empty() {
+    let violations = crate::schema::Validators::new().validate(article);
+    if !article.has_front_matter() || !violations.is_empty() {
         return Err(RunError::Content(format!(
             "{} has front-matter errors; run `healthpress check {}` first",
             article.name(),
@@ -953,20 +958,23 @@ fn prepare(
     let links = body
         .links
         .iter()
-        .filter(|l| !l.image && crate::rules::unsafe_link::unsafe_scheme(&l.url).is_none())
-        .map(|l| match l.url.strip_prefix("article:") {
-            Some(id) => PublishedLink {
+        .filter(|l| !l.image)
+        .filter_map(|l| match l.target() {
+            LinkTarget::Unsafe { .. } => None,
+            LinkTarget::Article { id } => Some(PublishedLink {
                 text: l.text.clone(),
                 kind: LinkKind::Article,
                 target: id.to_string(),
-                href: format!("{id}.html"),
-            },
-            None => PublishedLink {
+                href: crate::content::render::article_href(id),
+            }),
+            // A text link to media is listed as written (the page shows it without an
+            // address).
+            LinkTarget::Media { .. } | LinkTarget::External { .. } => Some(PublishedLink {
                 text: l.text.clone(),
                 kind: LinkKind::External,
                 target: l.url.clone(),
                 href: l.url.clone(),
-            },
+            }),
         })
         .collect();
     let media = store.publish(&a.file.path, &front.media)?;
@@ -1615,9 +1623,11 @@ mod tests {
     fn one_serialisation_gives_the_same_file() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::load(&root.join("healthpress.toml")).unwrap();
-        let mut loader = crate::content::Loader::new(&config);
-        loader.render = true;
-        loader.bodies = true;
+        let plan = crate::content::LoadPlan {
+            render: true,
+            ..Default::default()
+        };
+        let loader = crate::content::Loader::with_plan(&config, plan);
         let corpus = loader.load(loader.discover().unwrap(), None);
         let pages = page::Pages::new(&config).unwrap();
         let mut compared = 0;

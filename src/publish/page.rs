@@ -597,8 +597,11 @@ mod tests {
         use crate::publish::model::{FileRef, ManifestArticle, PublishedArticle};
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::load(&root.join("healthpress.toml")).unwrap();
-        let mut loader = crate::content::Loader::new(&config);
-        loader.render = true;
+        let plan = crate::content::LoadPlan {
+            render: true,
+            ..Default::default()
+        };
+        let loader = crate::content::Loader::with_plan(&config, plan);
         let corpus = loader.load(loader.discover().unwrap(), None);
         let mut direct = Pages::new(&config).unwrap();
         assert!(direct.builtin_article && direct.builtin_index);
@@ -762,8 +765,7 @@ mod tests {
     fn json_ld_text_is_unchanged() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::load(&root.join("healthpress.toml")).unwrap();
-        let mut loader = crate::content::Loader::new(&config);
-        loader.bodies = true;
+        let loader = crate::content::Loader::new(&config);
         let corpus = loader.load(loader.discover().unwrap(), None);
         let mut fronts: Vec<FrontMatter> = corpus
             .articles

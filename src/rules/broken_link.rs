@@ -2,6 +2,7 @@
 
 use crate::config::suggest;
 use crate::content::index::{Entry, Index, Reference, ReferenceKind};
+use crate::content::link::LinkTarget;
 use crate::diagnostic::Severity;
 use crate::rules::{
     ArticleContext, Check, CorpusContext, CorpusSink, Docs, RuleDef, RuleMeta, Scope, Sink,
@@ -90,28 +91,32 @@ impl Check for BrokenLink {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         for link in &cx.body.links {
-            if let Some(id) = link.url.strip_prefix("article:") {
-                sink.refer(id, link.range.clone(), ReferenceKind::Link);
-            } else if let Some(id) = link.url.strip_prefix("media:") {
-                let known: Vec<&str> = a
-                    .front
-                    .value
-                    .get("media")
-                    .and_then(|m| m.as_array())
-                    .map(|m| m.iter().filter_map(|e| e.get("id")?.as_str()).collect())
-                    .unwrap_or_default();
-                if !known.contains(&id) {
-                    let s = suggest(id, known.iter().copied());
-                    sink.report(
-                        link.range.clone(),
-                        format!("`media:{id}` is not in this article's `media` list"),
-                        Some(if s.is_empty() {
-                            format!("add an entry with `id: {id}` to `media`, with its `kind`, `src` and `alt`")
-                        } else {
-                            format!("check the id{}", s.replacen("; ", " (", 1) + ")")
-                        }),
-                    );
+            match link.target() {
+                LinkTarget::Article { id } => {
+                    sink.refer(id, link.range.clone(), ReferenceKind::Link);
                 }
+                LinkTarget::Media { id } => {
+                    let known: Vec<&str> = a
+                        .front
+                        .value
+                        .get("media")
+                        .and_then(|m| m.as_array())
+                        .map(|m| m.iter().filter_map(|e| e.get("id")?.as_str()).collect())
+                        .unwrap_or_default();
+                    if !known.contains(&id) {
+                        let s = suggest(id, known.iter().copied());
+                        sink.report(
+                            link.range.clone(),
+                            format!("`media:{id}` is not in this article's `media` list"),
+                            Some(if s.is_empty() {
+                                format!("add an entry with `id: {id}` to `media`, with its `kind`, `src` and `alt`")
+                            } else {
+                                format!("check the id{}", s.replacen("; ", " (", 1) + ")")
+                            }),
+                        );
+                    }
+                }
+                LinkTarget::Unsafe { .. } | LinkTarget::External { .. } => {}
             }
         }
         for (i, id) in a.strs("related") {

@@ -29,7 +29,7 @@ struct Schema;
 
 impl Check for Schema {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
-        for v in &cx.article.violations {
+        for v in cx.article.violations() {
             sink.report(v.range.clone(), v.message.clone(), v.help.clone());
         }
     }

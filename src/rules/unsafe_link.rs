@@ -1,5 +1,6 @@
 //! `unsafe-link`: a `javascript:`, `vbscript:` or `data:` link.
 
+use crate::content::link::{LinkTarget, unsafe_scheme};
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
@@ -25,25 +26,11 @@ pub static RULE: RuleDef = RuleDef {
 
 struct UnsafeLink;
 
-/// The scheme of a URL if it is one that must never reach a page. Browsers ignore
-/// white space and control characters inside a scheme, so this does too.
-pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:", "file:"]
-        .into_iter()
-        .find(|s| cleaned.starts_with(s))
-}
-
 impl Check for UnsafeLink {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         let a = cx.article;
         for link in &cx.body.links {
-            if let Some(scheme) = unsafe_scheme(&link.url) {
+            if let LinkTarget::Unsafe { scheme } = link.target() {
                 sink.report(
                     link.range.clone(),
                     format!("`{scheme}` links are not allowed"),
