@@ -133,7 +133,7 @@ fn stages(c: &mut Criterion) {
                 |b, outcome| {
                     b.iter(|| {
                         let mut out = Vec::new();
-                        report::render(format, &outcome.report(), &mut out).unwrap();
+                        report::render(format, &report::Report::of(&outcome), &mut out).unwrap();
                         out.len()
                     })
                 },
@@ -182,7 +182,7 @@ fn build(c: &mut Criterion) {
             let mut publisher = healthpress::publish::Publisher::start(&config, build).unwrap();
             let checked =
                 healthpress::check::check_and_publish(&config, &options, &publisher).unwrap();
-            assert!(!checked.outcome.report().tally().fails(false));
+            assert!(!report::Report::of(&checked.outcome).tally().fails(false));
             publisher.finish(&checked.index.retired()).unwrap();
         })
     });

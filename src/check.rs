@@ -88,18 +88,6 @@ pub struct Outcome {
     pub note: String,
 }
 
-impl Outcome {
-    pub fn report(&self) -> crate::report::Report<'_> {
-        crate::report::Report {
-            diagnostics: &self.diagnostics,
-            sources: &self.sources,
-            files: &self.files,
-            files_checked: self.files_checked,
-            weakened: &self.weakened,
-        }
-    }
-}
-
 pub struct Checked {
     /// What the corpus rules saw of every file.
     pub index: Index,

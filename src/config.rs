@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::content::model::Audience;
 use crate::diagnostic::Severity;
 use crate::rules;
+use crate::vocabulary::Audience;
 
 pub use crate::error::ConfigError;
 
@@ -287,7 +287,7 @@ impl Config {
                 return Ok(candidate);
             }
         }
-        let looked: Vec<String> = start.ancestors().map(crate::report::escape_path).collect();
+        let looked: Vec<String> = start.ancestors().map(crate::escape::escape_path).collect();
         Err(ConfigError {
             file: String::new(),
             line: 0,
@@ -363,7 +363,7 @@ impl Config {
             ));
         }
         for id in raw.topics.keys() {
-            if !crate::content::model::is_valid_id(id) {
+            if !crate::vocabulary::is_valid_id(id) {
                 return Err(err(
                     id,
                     format!("topic `{id}` must be lower-case words joined by hyphens"),
@@ -403,7 +403,7 @@ impl Config {
                 }
             }
             for d in &r.disclaimers {
-                if !crate::content::model::is_valid_id(d) {
+                if !crate::vocabulary::is_valid_id(d) {
                     return Err(err(d, format!("disclaimer id `{d}` is not a valid id")));
                 }
             }
@@ -462,7 +462,7 @@ impl Config {
 
         let mut allowed_origins = Vec::new();
         for o in &raw.media.allowed_origins {
-            match crate::media::https_origin(o) {
+            match crate::vocabulary::https_origin(o) {
                 Some(origin) if o.trim_end_matches('/').eq_ignore_ascii_case(&origin) => {
                     allowed_origins.push(origin)
                 }
@@ -501,7 +501,7 @@ impl Config {
                     "`bundle.templates` names the folder `{}`, which does not exist (relative to \
                      the folder of {FILE_NAME}); create it or remove the key to use the built-in \
                      templates",
-                    crate::report::escape_name(t)
+                    crate::escape::escape_name(t)
                 ),
             ));
         }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
+pub mod escape;
 pub mod git;
 pub mod locale;
 pub mod lsp;
@@ -26,6 +27,7 @@ pub mod signoff;
 pub mod source;
 pub mod suppress;
 pub mod verify;
+pub mod vocabulary;
 
 pub use commands::run;
 pub use error::ExitStatus;

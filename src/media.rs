@@ -56,22 +56,7 @@ fn is_address(src: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
-/// The origin of an https address, lower-case, or `None` for anything else (another
-/// scheme, no host, a user name in it).
-pub fn https_origin(src: &str) -> Option<String> {
-    let scheme_end = src.find("://")?;
-    if !src[..scheme_end].eq_ignore_ascii_case("https") {
-        return None;
-    }
-    let rest = &src[scheme_end + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let valid = !authority.is_empty()
-        && !authority.starts_with(':')
-        && authority
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    valid.then(|| format!("https://{}", authority.to_ascii_lowercase()))
-}
+pub use crate::vocabulary::https_origin;
 
 /// Resolve `src` of a media entry in the article at `article` (a path as read), inside
 /// `root`, the content repository's folder (canonical, see `canonical_root`).

@@ -23,7 +23,7 @@ pub fn new_article(
         if !config.topics.contains_key(t) {
             return Err(RunError::Usage(format!(
                 "topic `{t}` is not in the taxonomy of {}{}; the topics are: {}",
-                crate::report::escape_path(&config.path),
+                crate::escape::escape_path(&config.path),
                 suggest(t, config.topics.keys().map(String::as_str)),
                 config
                     .topics
@@ -44,7 +44,7 @@ pub fn new_article(
             return Err(RunError::Usage(format!(
                 "an article with the id `{id}` already exists: {}; choose another id (ids \
                  are never reused, even after an article is retired)",
-                crate::report::escape_name(a.name())
+                crate::escape::escape_name(a.name())
             )));
         }
     }

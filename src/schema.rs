@@ -17,7 +17,8 @@ use crate::content::model::{DisclaimerMatter, FrontMatter};
 use crate::content::yaml::YamlDoc;
 use crate::content::{Article, FileKind};
 
-/// The schemas `healthpress schema` prints, by name.
+/// The schemas `healthpress schema` prints, by name (`publish::model::schema`: the
+/// bundle's types live there).
 pub const NAMES: &[&str] = &[
     "front-matter",
     "manifest",
@@ -504,18 +505,6 @@ fn allowed_keys(pointer: &str) -> &'static [String] {
         .or_else(|| fields.get(""))
         .map(Vec::as_slice)
         .unwrap_or(&[])
-}
-
-/// What `healthpress schema NAME` prints.
-pub fn print(name: &str) -> String {
-    match name {
-        "front-matter" => schema_json::<FrontMatter>(),
-        "manifest" => schema_json::<crate::publish::model::Manifest>(),
-        "published-article" => schema_json::<crate::publish::model::PublishedArticle>(),
-        "latest" => schema_json::<crate::publish::model::Latest>(),
-        "delta" => schema_json::<crate::publish::model::Delta>(),
-        other => format!("{{\"error\": \"unknown schema {other}\"}}\n"),
-    }
 }
 
 #[cfg(test)]

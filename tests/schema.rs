@@ -9,7 +9,7 @@ fn schemas_are_fresh() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("schema")
             .join(format!("{name}.schema.json"));
-        let printed = healthpress::schema::print(name);
+        let printed = healthpress::publish::model::schema(name);
         if std::env::var_os("HEALTHPRESS_UPDATE_SCHEMAS").is_some() {
             std::fs::write(&path, &printed).unwrap();
             continue;
@@ -27,7 +27,7 @@ fn schemas_are_fresh() {
 #[test]
 fn front_matter_schema_shape() {
     let v: serde_json::Value =
-        serde_json::from_str(&healthpress::schema::print("front-matter")).unwrap();
+        serde_json::from_str(&healthpress::publish::model::schema("front-matter")).unwrap();
     assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
     assert_eq!(v["additionalProperties"], false);
     assert!(v["required"].as_array().unwrap().iter().any(|r| r == "id"));

@@ -23,7 +23,7 @@ pub(super) fn emit(
             eprintln!("profile: {name:40} {:8.1} ms", spent.as_secs_f64() * 1000.0);
         }
     }
-    let report = outcome.report();
+    let report = crate::report::Report::of(outcome);
     let tally = report.tally();
     let verdict = status(tally, common.deny_warnings);
     let mut summary = report::human::summary(

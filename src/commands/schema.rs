@@ -5,6 +5,6 @@ use std::io::Write;
 use crate::error::{ExitStatus, RunError};
 
 pub(super) fn run(name: &str, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
-    out.write_all(crate::schema::print(name).as_bytes())?;
+    out.write_all(crate::publish::model::schema(name).as_bytes())?;
     Ok(ExitStatus::Success)
 }

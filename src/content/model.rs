@@ -6,21 +6,7 @@ use chrono::NaiveDate;
 use schemars::{JsonSchema, Schema, json_schema};
 use serde::{Deserialize, Serialize};
 
-/// The pattern every article, disclaimer and media id must match: the schema's, and
-/// what `is_valid_id` decides.
-pub const ID_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
-
-/// Whether `id` is a valid id (`ID_PATTERN`): lower-case ASCII letters and digits, in
-/// words joined by single hyphens. Read directly, without compiling the pattern.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
+pub use crate::vocabulary::{Audience, ID_PATTERN, is_valid_id};
 
 /// The front matter of one article (`content/**/*.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -112,36 +98,6 @@ pub struct SignOff {
     pub by: String,
     /// When.
     pub on: NaiveDate,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    Patient,
-    Caregiver,
-    Professional,
-}
-
-impl Audience {
-    pub const ALL: [Audience; 3] = [
-        Audience::Patient,
-        Audience::Caregiver,
-        Audience::Professional,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Patient => "patient",
-            Audience::Caregiver => "caregiver",
-            Audience::Professional => "professional",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Audience> {
-        Audience::ALL.into_iter().find(|a| a.as_str() == s)
-    }
 }
 
 #[derive(

@@ -365,3 +365,17 @@ pub enum LinkKind {
     External,
     Media,
 }
+
+/// What `healthpress schema NAME` prints: the front matter's schema, or one of the
+/// bundle's (`crate::schema::NAMES`).
+pub fn schema(name: &str) -> String {
+    use crate::schema::schema_json;
+    match name {
+        "front-matter" => schema_json::<crate::content::model::FrontMatter>(),
+        "manifest" => schema_json::<Manifest>(),
+        "published-article" => schema_json::<PublishedArticle>(),
+        "latest" => schema_json::<Latest>(),
+        "delta" => schema_json::<Delta>(),
+        other => format!("{{\"error\": \"unknown schema {other}\"}}\n"),
+    }
+}

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::check::Sources;
+use crate::check::{Outcome, Sources};
 use crate::diagnostic::{Diagnostic, Tally};
+pub use crate::escape::{escape_name, escape_path, escape_text};
 
 pub mod github;
 pub mod human;
@@ -33,57 +34,21 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// What a check found, for the reports (report reads check; check knows nothing
+    /// of reports).
+    pub fn of(outcome: &Outcome) -> Report<'_> {
+        Report {
+            diagnostics: &outcome.diagnostics,
+            sources: &outcome.sources,
+            files: &outcome.files,
+            files_checked: outcome.files_checked,
+            weakened: &outcome.weakened,
+        }
+    }
+
     pub fn tally(&self) -> Tally {
         Tally::of(self.diagnostics)
     }
-}
-
-/// A file name (or any text from outside) as a person's terminal and every report show
-/// it: control characters (C0, DEL, C1) and the bidirectional overrides that could
-/// reorder what is shown become `\u{1b}`, and a backslash becomes `\\`, so that a name
-/// can neither retitle nor clear the terminal, and the escaped form reads back to one
-/// name only. Borrowed, without a copy, when there is nothing to escape.
-pub fn escape_name(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if needs_escape(c) {
-            if c == '\\' {
-                out.push_str("\\\\");
-            } else {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || (c == '\\' && !cfg!(windows))
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Free text from outside (a message quoting a front-matter value, a help line) for a
-/// terminal: as `escape_name`, but line breaks and tabs stay, and so does the backslash.
-pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| needs_escape(c) && c != '\\' && c != '\n' && c != '\t';
-    if !s.chars().any(unsafe_char) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Write serialised JSON with DEL and the C1 control characters as `\u007f`-style
@@ -103,11 +68,6 @@ pub fn write_json(out: &mut dyn Write, json: &[u8]) -> io::Result<()> {
         }
     }
     out.write_all(&json[last..])
-}
-
-/// A path for people, escaped as `escape_name` does.
-pub fn escape_path(path: &std::path::Path) -> String {
-    escape_name(&path.to_string_lossy()).into_owned()
 }
 
 pub fn render(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {

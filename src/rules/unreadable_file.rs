@@ -65,7 +65,7 @@ impl Check for UnreadableFile {
                 format!(
                     "this Markdown file is named `.{}`, so it is not read: only `.md` files are \
                      articles",
-                    crate::report::escape_name(ext)
+                    crate::escape::escape_name(ext)
                 ),
                 Some("rename it to end in `.md` (lower case) to check and publish it".to_string()),
             ),

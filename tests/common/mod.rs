@@ -106,7 +106,7 @@ pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
     };
     let checked = check(&config, &options).unwrap();
     let outcome = checked.outcome;
-    let report = outcome.report();
+    let report = healthpress::report::Report::of(&outcome);
     let mut out = anstream::StripStream::new(Vec::new());
     report::render(Format::Human, &report, &mut out).unwrap();
     let human = String::from_utf8(out.into_inner()).unwrap();
