@@ -133,7 +133,7 @@ fn stages(c: &mut Criterion) {
                 |b, outcome| {
                     b.iter(|| {
                         let mut out = Vec::new();
-                        report::render(format, &report::Report::of(&outcome), &mut out).unwrap();
+                        report::render(format, &report::Report::of(outcome), &mut out).unwrap();
                         out.len()
                     })
                 },
