@@ -579,8 +579,15 @@ mod tests {
             .iter()
             .filter_map(|a| {
                 let store = super::super::media::MediaStore::new(&config, None);
-                super::super::prepare(a, &a.body, &corpus.disclaimers, &config, &engine, &store)
-                    .ok()
+                super::super::prepare::prepare(
+                    a,
+                    &a.body,
+                    &corpus.disclaimers,
+                    &config,
+                    &engine,
+                    &store,
+                )
+                .ok()
             })
             .map(|p| p.article)
             .collect();
