@@ -6,14 +6,14 @@
 //! or interrupted build never leaves a half bundle and never touches earlier versions.
 //!
 //! This file is the publisher's life cycle and public API; each job has a file of its
-//! own: `prepare` (one article's published form, its page from `page` and `builtin`,
+//! own: `prepare` (one article's published form, its page from `page` and `compiled`,
 //! its JSON from `json`), `previous` (the bundle continued), `plan` (revisions, the
 //! version, the changelog), `departures` (articles that would vanish), `manifest`,
 //! `channel` (`latest.json` and the deltas), `sign`, and `write` (the lock, the
 //! temporary folder, hashed writes).
 
-mod builtin;
 pub mod channel;
+mod compiled;
 mod departures;
 mod json;
 mod manifest;
