@@ -17,10 +17,10 @@ use crate::readability::Scores;
 /// previous JSON to say what changed.
 pub const FORMAT_VERSION: u32 = 2;
 
+// `A` is how an article's entry is held: a `ManifestArticle` when read; when the build
+// writes the manifest, the JSON of each entry as serialised in its parallel pass. (Not
+// in the doc comment, which is the schema's description.)
 /// `manifest.json`: what the bundle holds, with checksums. Apps read it first.
-///
-/// `A` is how an article's entry is held: read as a `ManifestArticle`; written from
-/// the JSON of each entry, serialised in the build's parallel pass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "healthpress bundle manifest")]
