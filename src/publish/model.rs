@@ -17,11 +17,14 @@ use crate::readability::Scores;
 /// previous JSON to say what changed.
 pub const FORMAT_VERSION: u32 = 2;
 
+// `A` is how an article's entry is held: a `ManifestArticle` when read; when the build
+// writes the manifest, the JSON of each entry as serialised in its parallel pass. (Not
+// in the doc comment, which is the schema's description.)
 /// `manifest.json`: what the bundle holds, with checksums. Apps read it first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "healthpress bundle manifest")]
-pub struct Manifest {
+pub struct Manifest<A = ManifestArticle> {
     /// The bundle format version (see `format` in the README).
     pub format: u32,
     /// The bundle's semantic version: major when an article leaves (retired, withdrawn
@@ -38,7 +41,7 @@ pub struct Manifest {
     /// The default locale of the library.
     pub locale: String,
     /// Every published article, by id.
-    pub articles: Vec<ManifestArticle>,
+    pub articles: Vec<A>,
     /// Articles apps must delete: retired, withdrawn (back to draft or review; it may
     /// return), or removed from the library. Each stays listed in later bundles, a
     /// withdrawn or removed one until it returns.

@@ -1,5 +1,7 @@
 //! Article pages and the index, rendered with templates a team can override: a file
-//! of the same name in `bundle.templates` replaces the default that ships.
+//! of the same name in `bundle.templates` replaces the default that ships. A team's
+//! template goes through minijinja; the built-in ones through the Rust that `build.rs`
+//! compiles from them (`compiled`), with the same variables.
 
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
@@ -8,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::content::model::FrontMatter;
+use crate::publish::compiled::{self, Safe};
 use crate::publish::model::{ManifestArticle, PublishedArticle};
 
 const ARTICLE: &str = include_str!("../../templates/article.html");
@@ -24,7 +27,7 @@ pub struct Pages {
     css_text: String,
     csp_text: String,
     /// Whether the built-in `article.html` and `index.html` are in use (no team's own
-    /// template of that name): those pages are written by `builtin` directly.
+    /// template of that name): those pages are written by their compiled code.
     builtin_article: bool,
     builtin_index: bool,
     /// Id to title of each published article, for the pages' related lists.
@@ -75,7 +78,7 @@ impl Pages {
     }
 
     /// These pages with every template through the engine, built-in ones included:
-    /// what `builtin` is held to.
+    /// what the compiled templates are held to.
     #[cfg(test)]
     pub(super) fn engine_only(mut self) -> Pages {
         self.builtin_article = false;
@@ -173,12 +176,9 @@ impl Pages {
         };
         let jsonld = json_ld(fm, &lang, config);
         if self.builtin_article {
-            return Ok(clean(super::builtin::article(
-                &page,
-                &jsonld,
-                &self.css_text,
-                csp,
-            )));
+            let out =
+                compiled::article(&page, &jsonld, &self.css_text, Safe(csp), Safe(INDEX_HREF));
+            return Ok(clean(end_with_newline(out)));
         }
         let csp = if origins.is_empty() {
             self.csp.clone()
@@ -187,7 +187,7 @@ impl Pages {
         };
         self.render(
             "article.html",
-            context! { page => Value::from(Serde(&page)), jsonld, css => self.css.clone(), csp, index_href => Value::from_safe_string("../index.html".into()) },
+            context! { page => Value::from(Serde(&page)), jsonld, css => self.css.clone(), csp, index_href => Value::from_safe_string(INDEX_HREF.into()) },
         )
         .map(clean)
     }
@@ -219,13 +219,14 @@ impl Pages {
             .collect();
         let title = "Health information";
         if self.builtin_index {
-            return Ok(clean(super::builtin::index(
+            let out = compiled::index(
                 &config.locale,
                 title,
                 &topics,
                 &self.css_text,
-                &self.csp_text,
-            )));
+                Safe(&self.csp_text),
+            );
+            return Ok(clean(end_with_newline(out)));
         }
         self.render(
             "index.html",
@@ -239,17 +240,26 @@ impl Pages {
             name: name.into(),
             message: e.to_string(),
         };
-        let mut out = self
+        let out = self
             .env
             .get_template(name)
             .map_err(err)?
             .render(ctx)
             .map_err(err)?;
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        Ok(out)
+        Ok(end_with_newline(out))
     }
+}
+
+/// Where an article page's link to the index goes.
+const INDEX_HREF: &str = "../index.html";
+
+/// A page ends with a newline, which a template's last line loses (minijinja drops a
+/// template's final newline).
+fn end_with_newline(mut page: String) -> String {
+    if !page.ends_with('\n') {
+        page.push('\n');
+    }
+    page
 }
 
 #[derive(Serialize)]
@@ -586,8 +596,8 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    // The built-in pages written directly are what the engine writes from the
-    // built-in templates: every article of the repository, the same with markup
+    // The built-in pages written by their compiled code are what the engine writes
+    // from the same templates: every article of the repository, the same with markup
     // characters in every field, with no disclaimers, sources or reviewers, with
     // sources that lack an address, publisher or year, as a draft with no review
     // dates, and with several topics; and the index, of the repository and of entries
@@ -620,8 +630,15 @@ mod tests {
             .iter()
             .filter_map(|a| {
                 let store = super::super::media::MediaStore::new(&config, None);
-                super::super::prepare(a, &a.body, &corpus.disclaimers, &config, &engine, &store)
-                    .ok()
+                super::super::prepare::prepare(
+                    a,
+                    &a.body,
+                    &corpus.disclaimers,
+                    &config,
+                    &engine,
+                    &store,
+                )
+                .ok()
             })
             .map(|p| p.article)
             .collect();
