@@ -380,16 +380,8 @@ fn sign_off(server: &mut Server, path: &Path, reviewer: &str) -> Result<Value, S
     if article.status() == Some(crate::content::model::Status::Draft) {
         return Err(format!("{name} is a draft; drafts are not signed off"));
     }
-    let reviewers: Vec<String> = article
-        .front
-        .value
-        .get("reviewers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| Some(r.get("name")?.as_str()?.to_string()))
-        .collect();
-    if !reviewers.iter().any(|r| r == reviewer) {
+    let reviewers = crate::signoff::reviewer_names(&article);
+    if !reviewers.contains(&reviewer) {
         return Err(format!(
             "`{reviewer}` is not one of {name}'s reviewers ({})",
             reviewers.join(", ")

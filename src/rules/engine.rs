@@ -95,6 +95,16 @@ impl<'a> Sink<'a> {
             })
     }
 
+    /// The blocks normalising changed (an invisible character, a compatibility form,
+    /// a mixed-script word removed or folded), as written: what the rules that report
+    /// those characters read. Collected, so that the sink is free to report into.
+    pub fn folded_blocks<'b>(&self, body: &'b Body) -> Vec<&'b TextBlock> {
+        self.prose(body)
+            .filter(|p| p.folded())
+            .filter_map(|p| p.block)
+            .collect()
+    }
+
     /// `prose`, then the code blocks (their source, fences included) that hold this
     /// rule's triggers: for rules whose findings matter wherever a patient reads them,
     /// as a number in a code block is still shown.

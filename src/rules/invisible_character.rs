@@ -137,12 +137,7 @@ impl Check for InvisibleCharacter {
             )
         };
         // A block with an invisible character is one that normalising changed.
-        let blocks: Vec<_> = sink
-            .prose(cx.body)
-            .filter(|p| p.folded())
-            .filter_map(|p| p.block)
-            .collect();
-        for block in blocks {
+        for block in sink.folded_blocks(cx.body) {
             for (range, message) in findings(&block.text) {
                 sink.report(block.source_range(range), message, help());
             }

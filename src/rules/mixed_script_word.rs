@@ -76,12 +76,7 @@ pub fn findings(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
 impl Check for MixedScriptWord {
     fn article(&self, cx: &ArticleContext<'_>, sink: &mut Sink<'_>) {
         // A block with a mixed-script word is one that normalising changed.
-        let blocks: Vec<_> = sink
-            .prose(cx.body)
-            .filter(|p| p.folded())
-            .filter_map(|p| p.block)
-            .collect();
-        for block in blocks {
+        for block in sink.folded_blocks(cx.body) {
             for (range, message) in findings(&block.text) {
                 sink.report(
                     block.source_range(range),
