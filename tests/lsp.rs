@@ -290,6 +290,39 @@ fn duplicate_id_has_related_information() {
     c.stop();
 }
 
+// Start-up answers the document the editor opens from an index of the corpus, before
+// the whole pass that follows: its report is the first sent and is exactly what a
+// re-check gives; the other files' findings come after, and the open document's report
+// is not sent twice.
+#[test]
+fn start_up_answers_the_open_document_first() {
+    let dir = repo_project();
+    let posture = dir.path().join(POSTURE);
+    let text = std::fs::read_to_string(&posture).unwrap();
+    let other = dir.path().join("content/pregnancy/other-article.md");
+    let copy = text.replacen("id: posture-in-pregnancy", "id: other-article", 1);
+    std::fs::write(&other, format!("{copy}\nTODO: finish this.\n")).unwrap();
+    let opened = format!("{text}\nSee [this](article:no-such-article).\n");
+    std::fs::write(&posture, &opened).unwrap();
+    let mut c = Client::start(dir.path());
+    c.open(POSTURE);
+    let first = match c.conn.receiver.recv_timeout(Duration::from_secs(30)) {
+        Ok(Message::Notification(n)) if n.method == "textDocument/publishDiagnostics" => n,
+        other => panic!("expected diagnostics first, got {other:?}"),
+    };
+    assert_eq!(first.params["uri"], uri(&posture), "{first:?}");
+    let ours = first.params["diagnostics"].as_array().unwrap().clone();
+    find(&ours, "broken-link");
+    find(&c.diagnostics(&other), "placeholder-text");
+    assert!(
+        c.diagnostics_within(&posture, Duration::from_millis(500))
+            .is_none()
+    );
+    c.change(&posture, 2, &opened);
+    assert_eq!(c.diagnostics(&posture), ours);
+    c.stop();
+}
+
 // On-save mode: edits are not checked until the save.
 #[test]
 fn check_on_save_waits_for_the_save() {
@@ -463,6 +496,9 @@ fn pull_clients_are_asked_to_refresh_when_other_files_change() {
         )
     };
     pull(&mut c);
+    // A workspace report reads every file's links: the whole pass that follows start-up
+    // runs first (its refresh is not the one this test waits for).
+    c.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
     let refreshes = |c: &Client| {
         c.requests
             .iter()

@@ -5,7 +5,9 @@
 //! synchronous loop over a channel of messages, which suits a server whose work is a
 //! few milliseconds of checking per edit. One thread owns the state; an edit marks its
 //! document dirty, and once no message has come for the debounce time the dirty
-//! documents are checked and their diagnostics sent. Every message is handled inside
+//! documents are checked and their diagnostics sent. Start-up answers the documents
+//! the editor opens from an index of the corpus, and the whole pass follows once the
+//! editor has settled (`Server::full_due`). Every message is handled inside
 //! `catch_unwind`: a panic answers that one request with an error and the server goes on.
 
 use std::collections::{HashMap, HashSet};
@@ -113,6 +115,12 @@ pub fn serve(connection: Connection) -> anyhow::Result<bool> {
     server.main_loop()
 }
 
+/// How long the server waits, after start-up and then after each message, for the
+/// editor to open its documents before the whole pass (`Server::full_due`).
+const SETTLE: Duration = Duration::from_millis(150);
+/// The longest the whole pass waits after start-up.
+const SETTLE_MAX: Duration = Duration::from_secs(2);
+
 pub struct Server {
     pub connection: Connection,
     pub enc: Encoding,
@@ -130,6 +138,10 @@ pub struct Server {
     pub engine: Option<Engine>,
     pub docs: Open,
     dirty: HashMap<PathBuf, Instant>,
+    /// When to run the whole pass that follows the start-up's index pass: once no
+    /// message has come for `SETTLE` (the editor opens its documents first), and at the
+    /// latest `SETTLE_MAX` after start-up.
+    full_due: Option<(Instant, Instant)>,
     /// Files last sent with at least one diagnostic.
     published: HashSet<Uri>,
     config_published: bool,
@@ -182,6 +194,7 @@ impl Server {
             engine: None,
             docs: Open::new(),
             dirty: HashMap::new(),
+            full_due: None,
             published: HashSet::new(),
             config_published: false,
             shutdown: false,
@@ -226,12 +239,26 @@ impl Server {
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// Find the config, read the corpus, send the first diagnostics.
+    /// Find the config and index the corpus, so that the documents the editor opens
+    /// first get their diagnostics at once; the whole pass follows (`full_due`).
     fn start(&mut self) {
         match crate::config::Config::discover(&self.root) {
             Ok(path) => {
-                self.config_path = Some(path);
-                self.reload(None);
+                self.config_path = Some(path.clone());
+                match Engine::load_config(&path, None) {
+                    Ok(config) => {
+                        let mut engine = Engine::new(config, self.today());
+                        match engine.index_pass(&self.docs) {
+                            Ok(()) => {
+                                self.engine = Some(engine);
+                                let now = Instant::now();
+                                self.full_due = Some((now + SETTLE, now + SETTLE_MAX));
+                            }
+                            Err(e) => self.config_diagnostic(&path, 0, &e.to_string()),
+                        }
+                    }
+                    Err(e) => self.config_diagnostic(&path, e.line, &e.message),
+                }
             }
             Err(e) => self.log(lsp::MessageType::WARNING, &e.message),
         }
@@ -300,9 +327,39 @@ impl Server {
         self.request("client/registerCapability", params);
     }
 
+    /// The whole pass after start-up, if it has not run: before anything that reads
+    /// files other than the open documents (references, rename, workspace reports).
+    fn complete_corpus(&mut self) {
+        self.full_due = None;
+        let Some(engine) = self.engine.as_mut().filter(|e| e.partial) else {
+            return;
+        };
+        if engine.full_pass(&self.docs).is_err() {
+            return;
+        }
+        // The open documents' reports are exact from the index pass (and an edit since
+        // is sent when it is checked); the other files' are new.
+        let names: Vec<Arc<str>> = engine
+            .names_with_findings()
+            .into_iter()
+            .filter(|n| !self.docs.contains_key(&engine.config.root.join(&**n)))
+            .collect();
+        if self.pull && self.refresh {
+            self.request("workspace/diagnostic/refresh", ());
+        } else {
+            self.publish(names);
+        }
+    }
+
     fn main_loop(&mut self) -> anyhow::Result<bool> {
         loop {
-            let msg = match self.dirty.values().min().copied() {
+            let next = self
+                .dirty
+                .values()
+                .copied()
+                .chain(self.full_due.map(|(due, _)| due))
+                .min();
+            let msg = match next {
                 Some(due) => {
                     let wait = due.saturating_duration_since(Instant::now());
                     match self.connection.receiver.recv_timeout(wait) {
@@ -322,9 +379,15 @@ impl Server {
                 {
                     return Ok(self.shutdown);
                 }
+                if let Some((due, latest)) = &mut self.full_due {
+                    *due = (Instant::now() + SETTLE).min(*latest);
+                }
                 self.guarded(msg);
             }
             self.check_due();
+            if self.full_due.is_some_and(|(due, _)| due <= Instant::now()) {
+                self.complete_corpus();
+            }
         }
     }
 
@@ -370,6 +433,11 @@ impl Server {
                 "the server is shutting down".into(),
             ));
             return;
+        }
+        // An open document's own report is exact from the start-up index; anything
+        // else may read other files.
+        if !matches!(req.method.as_str(), "shutdown" | "textDocument/diagnostic") {
+            self.complete_corpus();
         }
         let id = req.id.clone();
         let result: Result<Value, (ErrorCode, String)> = match req.method.as_str() {
@@ -612,7 +680,8 @@ impl Server {
                 continue;
             }
             let open = self.docs.get(&path);
-            if open.is_none() && !self.options.workspace_diagnostics {
+            // Until the whole pass, only the open documents' reports are complete.
+            if open.is_none() && (!self.options.workspace_diagnostics || engine.partial) {
                 continue;
             }
             let uri = open
