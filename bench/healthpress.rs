@@ -181,7 +181,7 @@ fn build(c: &mut Criterion) {
             // As `healthpress build` does it: each article published as it is checked.
             let mut publisher = healthpress::publish::Publisher::start(&config, build).unwrap();
             let checked =
-                healthpress::check::check_and_publish(&config, &options, &publisher).unwrap();
+                healthpress::check::check_and_publish(&config, &options, &mut publisher).unwrap();
             assert!(!report::Report::of(&checked.outcome).tally().fails(false));
             publisher.finish(&checked.index.retired()).unwrap();
         })

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::front::{self, Head};
 use crate::content::index::{Entry, Index};
 use crate::content::markdown::Body;
 use crate::content::{Article, Disclaimers, FileKind, LoadPlan, Loader};
@@ -29,6 +30,10 @@ pub use crate::content::Progress;
 /// the shared disclaimers. Called from the parallel pass; nothing of the file is kept
 /// after it returns.
 pub trait Consumer: Sync {
+    /// Once, before the pass: the head (`id`, `status`, `title`) of every article, read
+    /// from the text the pass then parses. A build's pages name their related articles
+    /// by title, before those are checked.
+    fn heads(&mut self, heads: Vec<Head>);
     fn checked(&self, article: &Article, body: &Body, disclaimers: &Disclaimers);
 }
 
@@ -58,7 +63,7 @@ pub fn check_cached(
 pub fn check_and_publish(
     config: &Config,
     options: &CheckOptions,
-    consumer: &dyn Consumer,
+    consumer: &mut dyn Consumer,
 ) -> Result<Checked, RunError> {
     run(config, options, None, Some(consumer))
 }
@@ -105,7 +110,7 @@ fn run(
     config: &Config,
     options: &CheckOptions,
     cache: Option<&crate::content::ArticleCache>,
-    consumer: Option<&dyn Consumer>,
+    mut consumer: Option<&mut dyn Consumer>,
 ) -> Result<Checked, RunError> {
     let found = Instant::now();
     // The walk waits on the file system; the schemas, patterns and automata are
@@ -130,7 +135,19 @@ fn run(
 
     let started = Instant::now();
     let old_ids = std::mem::take(&mut scope.old_ids);
-    let loaded = load(config, options, cache, files, &mut targets, old_ids)?;
+    let read_first = consumer.is_some();
+    let mut loaded = load(
+        config,
+        options,
+        cache,
+        files,
+        &mut targets,
+        old_ids,
+        read_first,
+    )?;
+    if let Some(c) = consumer.as_deref_mut() {
+        c.heads(std::mem::take(&mut loaded.heads));
+    }
     let ready = started.elapsed();
     let media = crate::media::Resolver::new(&config.root);
     let pass = Pass {
@@ -141,7 +158,7 @@ fn run(
         rules: &rules,
         disclaimers: &loaded.disclaimers,
         targets: &targets,
-        consumer,
+        consumer: consumer.as_deref(),
         today: options.today,
         media: &media,
     };
@@ -316,6 +333,8 @@ struct Loaded<'c> {
     items: Vec<Item>,
     /// A plain check of a few files: the others are only indexed (`IndexOnly`).
     index_only: bool,
+    /// The head of every article, when the files were read first (`read_first`).
+    heads: Vec<Head>,
 }
 
 /// The loading stage before the pass: the disclaimers, which every article's rules
@@ -328,6 +347,7 @@ fn load<'c>(
     files: Vec<(PathBuf, FileKind)>,
     targets: &mut Targets,
     old_ids: Vec<String>,
+    read_first: bool,
 ) -> Result<Loaded<'c>, RunError> {
     // Each body is parsed in the pass, just before its rules, and let go after them;
     // the watch cache keeps parsed files whole, bodies included, between runs.
@@ -373,19 +393,46 @@ fn load<'c>(
             .map(|a| (a.file.path.clone(), a))
             .collect();
     }
-    let items = article_files
+    let loader = Loader::with_plan(config, rest);
+    let mut heads = Vec::new();
+    let items = if read_first {
+        // Every file is read here, in parallel, and each head taken from its text; the
+        // pass then parses the text read here (nothing is read twice).
+        let (items, found): (Vec<Item>, Vec<Option<Head>>) = article_files
+            .into_par_iter()
+            .map(|(p, k)| match first.get(&p) {
+                Some(a) => (Item::Parsed(Arc::clone(a)), None),
+                None => {
+                    let read = loader.read(p, k);
+                    let head = match (&read.text, read.kind) {
+                        (Ok(text), FileKind::Article) => front::head(read.path.clone(), text),
+                        _ => None,
+                    };
+                    (Item::Read(read), head)
+                }
+            })
+            .unzip();
+        heads = found.into_iter().flatten().collect();
+        items
+    } else {
+        article_files
+            .into_iter()
+            .map(|(p, k)| match first.remove(&p) {
+                Some(a) => Item::Parsed(a),
+                None => Item::Path(p, k),
+            })
+            .collect()
+    };
+    let items = items
         .into_iter()
-        .map(|(p, k)| match first.remove(&p) {
-            Some(a) => Item::Parsed(a),
-            None => Item::Path(p, k),
-        })
         .chain(disclaimers.list.iter().cloned().map(Item::Parsed))
         .collect();
     Ok(Loaded {
-        loader: Loader::with_plan(config, rest),
+        loader,
         disclaimers,
         items,
         index_only,
+        heads,
     })
 }
 
@@ -488,6 +535,7 @@ pub fn not_blocking_note(not: Tally) -> String {
 enum Item {
     Parsed(Arc<Article>),
     Path(PathBuf, FileKind),
+    Read(crate::content::ReadFile),
 }
 
 /// What the pass keeps of one file.
@@ -538,6 +586,7 @@ impl Pass<'_> {
         let article = match item {
             Item::Parsed(a) => a,
             Item::Path(p, k) => self.loader.load_cached(p, k),
+            Item::Read(r) => Arc::new(self.loader.load_read(r)),
         };
         let mut diagnostics = Vec::new();
         let mut references = Vec::new();

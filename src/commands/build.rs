@@ -53,7 +53,7 @@ pub(super) fn run(
     // a bundle only if the whole check passes (dropping the publisher removes it).
     let mut publisher = publish::Publisher::start(&config, build)?;
     print_profile(&mut publisher);
-    let mut checked = crate::check::check_and_publish(&config, &options, &publisher)?;
+    let mut checked = crate::check::check_and_publish(&config, &options, &mut publisher)?;
     if let Some(p) = &progress {
         p.finish();
     }

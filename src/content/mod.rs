@@ -392,18 +392,29 @@ impl<'c> Loader<'c> {
 
     /// Read and parse one file. Never fails: problems become part of the article.
     pub fn load_file(&self, path: PathBuf, kind: FileKind) -> Article {
-        let name = self.name_of(&path);
-        if !is_markdown(&path) {
+        self.load_read(self.read(path, kind))
+    }
+
+    /// Read one file, to be parsed later by `load_read` (a build reads every file
+    /// before checking any: see `check`).
+    pub fn read(&self, path: PathBuf, kind: FileKind) -> ReadFile {
+        let text = if is_markdown(&path) {
+            read_text(&path, self.config.max_file_bytes)
+        } else {
             let ext = path
                 .extension()
                 .map(|e| e.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let file = SourceFile::new(path, name, String::new());
-            let mut article = Article::empty(Arc::new(file), kind);
-            article.unreadable = Some(Unreadable::OtherExtension(ext));
-            return article;
-        }
-        match read_text(&path, self.config.max_file_bytes) {
+            Err((Unreadable::OtherExtension(ext), String::new()))
+        };
+        ReadFile { path, kind, text }
+    }
+
+    /// Parse a file that `read` read. Never fails: problems become part of the article.
+    pub fn load_read(&self, read: ReadFile) -> Article {
+        let ReadFile { path, kind, text } = read;
+        let name = self.name_of(&path);
+        match text {
             Ok(text) => match self.index(&path, &name, &text, kind) {
                 Some(article) => article,
                 None => self.parse(SourceFile::new(path, name, text), kind),
@@ -648,6 +659,14 @@ fn is_markdown_like(path: &Path) -> bool {
         .iter()
         .any(|m| e.eq_ignore_ascii_case(m))
     })
+}
+
+/// One file as read from disk and not yet parsed: its text, or why it has none usable
+/// (with what could be read of it).
+pub struct ReadFile {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: Result<String, (Unreadable, String)>,
 }
 
 /// Read a file as UTF-8 text, within the size limit. On failure, say why and give back

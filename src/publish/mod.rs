@@ -95,6 +95,28 @@ type Profile = Vec<(&'static str, std::time::Duration)>;
 /// callers that already hold a whole corpus, such as the benchmarks.
 pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result<Built, RunError> {
     let mut publisher = Publisher::start(config, options.clone())?;
+    publisher.pages.titles = related::from_heads(
+        corpus
+            .articles
+            .iter()
+            .filter(|a| a.kind == crate::content::FileKind::Article)
+            .map(|a| crate::content::front::Head {
+                id: a.id().map(str::to_string),
+                status: a
+                    .front
+                    .value
+                    .get("status")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                title: a
+                    .front
+                    .value
+                    .get("title")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+            })
+            .collect(),
+    );
     let validators = crate::schema::Validators::new();
     corpus.articles.par_iter().for_each(|a| {
         validators.validate(a);
@@ -146,11 +168,9 @@ impl<'c> Publisher<'c> {
     /// Take the output folder's lock, read the previous bundle and make the temporary
     /// folder. Nothing visible changes until `finish`.
     pub fn start(config: &'c Config, options: BuildOptions) -> Result<Publisher<'c>, RunError> {
-        let mut pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
-        let mut since = std::time::Instant::now();
-        pages.titles = related::titles(config);
-        let mut profile = Profile::new();
-        phase(&mut profile, "titles for the related lists", &mut since);
+        // The related articles' titles come later, from the check (`Consumer::heads`).
+        let pages = page::Pages::new(config).map_err(|e| RunError::Usage(e.to_string()))?;
+        let profile = Profile::new();
         let out = &options.out;
         let created_out = !out.exists();
         std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
