@@ -235,7 +235,7 @@ fn outcome(
         sources,
         files_checked: files.len(),
         files,
-        weakened: config.weakened_safety_rules(),
+        weakened: crate::rules::weakened_safety_rules(config),
         scope: scope.describe(options),
         note: String::new(),
     }

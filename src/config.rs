@@ -1,13 +1,12 @@
 //! `healthpress.toml`: the raw options as written (serde, unknown keys rejected), and
 //! the settings resolved from them. Every mistake names its line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
-use crate::rules;
 use crate::vocabulary::Audience;
 
 pub use crate::error::ConfigError;
@@ -270,8 +269,10 @@ pub struct Config {
     /// Topic id to its label, in id order.
     pub topics: BTreeMap<String, String>,
     pub policy: Policy,
-    /// Rule name to its severity, or `None` for a rule that is off.
-    severities: HashMap<&'static str, Option<Severity>>,
+    /// What `[rules]` sets: rule name, as written, to its severity, or `None` for a
+    /// rule turned off. Config sits below the rules and does not know their names:
+    /// `rules::validate` holds these to the list, `rules::severity` reads them.
+    rule_levels: BTreeMap<String, Option<Severity>>,
     pub bundle_out: PathBuf,
     pub templates: Option<PathBuf>,
     pub media: MediaSettings,
@@ -334,27 +335,18 @@ impl Config {
             message,
         };
 
-        let mut severities = HashMap::new();
-        for rule in rules::all() {
-            severities.insert(rule.meta().name, Some(rule.meta().severity));
-        }
-        for (name, level) in &raw.rules {
-            let Some(rule) = rules::find(name) else {
-                return Err(err(
-                    name,
-                    format!(
-                        "unknown rule `{name}` in [rules]; `healthpress rules` lists them{}",
-                        suggest(name, rules::all().iter().map(|r| r.meta().name))
-                    ),
-                ));
-            };
-            let severity = match level {
-                Level::Off => None,
-                Level::Warning => Some(Severity::Warning),
-                Level::Error => Some(Severity::Error),
-            };
-            severities.insert(rule.meta().name, severity);
-        }
+        let rule_levels = raw
+            .rules
+            .iter()
+            .map(|(name, level)| {
+                let severity = match level {
+                    Level::Off => None,
+                    Level::Warning => Some(Severity::Warning),
+                    Level::Error => Some(Severity::Error),
+                };
+                (name.clone(), severity)
+            })
+            .collect();
 
         if raw.topics.is_empty() {
             return Err(err(
@@ -528,33 +520,26 @@ impl Config {
                 absolute_claims: raw.policy.absolute_claims,
                 emergency_numbers,
             },
-            severities,
+            rule_levels,
             raw_text: text.to_string(),
         })
     }
 
-    /// The severity a rule runs at, or `None` when it is off.
-    pub fn severity(&self, rule: &str) -> Option<Severity> {
-        self.severities.get(rule).copied().flatten()
+    /// The level `[rules]` sets for `rule`: `Some(None)` when it turns the rule off,
+    /// `None` when it does not name the rule (`rules::severity` then gives the default).
+    pub fn rule_level(&self, rule: &str) -> Option<Option<Severity>> {
+        self.rule_levels.get(rule).copied()
     }
 
-    /// The safety rules `[rules]` turns off or down from their default.
-    pub fn weakened_safety_rules(&self) -> Vec<crate::diagnostic::WeakenedRule> {
-        rules::all()
-            .iter()
-            .map(|r| r.meta())
-            .filter(|m| m.safety)
-            .filter_map(|m| {
-                let now = self.severity(m.name);
-                (now < Some(m.severity)).then(|| crate::diagnostic::WeakenedRule {
-                    rule: m.name,
-                    default: m.severity,
-                    configured: now.map_or("off", Severity::as_str),
-                    file: self.path.display().to_string(),
-                    line: line_of(&self.raw_text, m.name),
-                })
-            })
-            .collect()
+    /// The rule names `[rules]` sets a level for, as written.
+    pub fn configured_rules(&self) -> impl Iterator<Item = &str> {
+        self.rule_levels.keys().map(String::as_str)
+    }
+
+    /// The line of `healthpress.toml` that first mentions `needle` (1-based; 0 when
+    /// none does).
+    pub fn line_of(&self, needle: &str) -> usize {
+        line_of(&self.raw_text, needle)
     }
 
     /// A config error at the line that mentions `needle` (for checks that need the corpus,
@@ -807,15 +792,20 @@ mod tests {
         assert_eq!(c.content_dir, Path::new("/x/content"));
         let here = Config::parse(Path::new("healthpress.toml"), MINIMAL).unwrap();
         assert_eq!(here.bundle_out, Path::new("dist"));
-        assert_eq!(c.severity("review-due-soon"), Some(Severity::Warning));
+        assert_eq!(
+            crate::rules::severity(&c, "review-due-soon"),
+            Some(Severity::Warning)
+        );
         assert_eq!(c.emergency_numbers("en-GB").unwrap()[0], "999");
     }
 
-    // An unknown rule is an error at its own line, with a suggestion.
+    // An unknown rule is an error at its own line, with a suggestion (from the rules,
+    // which every loaded configuration is held to).
     #[test]
     fn unknown_rule_names_its_line() {
         let text = format!("{MINIMAL}\n[rules]\nreadabilty = \"off\"\n");
-        let e = Config::parse(Path::new("healthpress.toml"), &text).unwrap_err();
+        let c = Config::parse(Path::new("healthpress.toml"), &text).unwrap();
+        let e = crate::rules::validate(&c).unwrap_err();
         assert_eq!(e.line, 5);
         assert!(
             e.message.contains("did you mean `readability`"),

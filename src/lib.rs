@@ -18,7 +18,6 @@ pub mod locale;
 pub mod lsp;
 pub mod media;
 pub mod publish;
-pub mod readability;
 pub mod report;
 pub mod rules;
 pub mod scaffold;

@@ -83,7 +83,7 @@ fn apply_to_file(
     for dir in &directives {
         let span = file.span(dir.range.clone());
         let mut report = |rule: &'static str, message: String, help: &str| {
-            if let Some(severity) = config.severity(rule) {
+            if let Some(severity) = rules::severity(config, rule) {
                 diagnostics.push(Diagnostic {
                     rule,
                     severity,

@@ -122,12 +122,18 @@ fn load_config() -> Result<Config, RunError> {
                 report::escape_path(&path)
             )));
         }
-        return Ok(Config::load(&path)?);
+        return checked(Config::load(&path)?);
     }
     let path = Config::discover(&cwd)?;
     // Report paths relative to the project root when it is the current folder or above.
     let path = relative_to(&cwd, &path);
-    Ok(Config::load(&path)?)
+    checked(Config::load(&path)?)
+}
+
+/// A loaded config whose `[rules]` names only rules that exist.
+fn checked(config: Config) -> Result<Config, RunError> {
+    crate::rules::validate(&config)?;
+    Ok(config)
 }
 
 fn relative_to(cwd: &Path, path: &Path) -> PathBuf {

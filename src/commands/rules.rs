@@ -52,7 +52,7 @@ fn print_rules(out: &mut dyn Write, config: Option<&Config>) -> io::Result<()> {
     }
     for r in rules::all() {
         let m = &r.meta;
-        let effective = config.map(|c| match c.severity(m.name) {
+        let effective = config.map(|c| match rules::severity(c, m.name) {
             Some(s) if s == m.severity => s.as_str().to_string(),
             Some(s) => format!("{}*", s.as_str()),
             None => "off*".to_string(),

@@ -106,7 +106,7 @@ pub struct Body {
     pub shape: Vec<u8>,
     /// Its reading scores, once computed (the readability rule and a build's page both
     /// need them).
-    pub reading: std::sync::OnceLock<Option<crate::readability::Scores>>,
+    pub reading: std::sync::OnceLock<Option<crate::content::readability::Scores>>,
 }
 
 impl Body {

@@ -8,6 +8,7 @@ pub mod index;
 pub mod link;
 pub mod markdown;
 pub mod model;
+pub mod readability;
 pub mod render;
 pub mod shape;
 pub mod split;

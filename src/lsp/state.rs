@@ -91,10 +91,12 @@ impl Engine {
     }
 
     pub fn load_config(path: &Path, text: Option<&str>) -> Result<Config, ConfigError> {
-        match text {
+        let config = match text {
             Some(t) => Config::parse(path, t),
             None => Config::load(path),
-        }
+        }?;
+        crate::rules::validate(&config)?;
+        Ok(config)
     }
 
     pub fn name_of(&self, path: &Path) -> Arc<str> {

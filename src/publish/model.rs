@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::content::model::FrontMatter;
-use crate::readability::Scores;
+use crate::content::readability::Scores;
 
 /// The bundle format's own version. Raised (a major bundle version) whenever a field
 /// of the manifest, changelog or article JSON changes meaning or goes away.

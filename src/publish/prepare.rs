@@ -140,7 +140,7 @@ pub(super) fn prepare(
         disclaimers,
         links,
         media,
-        reading: crate::readability::scores(body),
+        reading: crate::content::readability::scores(body),
         front_matter: front,
         sign_off,
     };

@@ -289,8 +289,7 @@ impl ActiveRules {
         let rules: Vec<(&'static RuleMeta, Severity, Box<dyn Check>)> = RULES
             .iter()
             .filter_map(|def| {
-                config
-                    .severity(def.meta.name)
+                super::severity(config, def.meta.name)
                     .map(|sev| (&def.meta, sev, (def.build)(config)))
             })
             .collect();

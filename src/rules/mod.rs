@@ -16,10 +16,10 @@
 
 use chrono::NaiveDate;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::content::index::Index;
 use crate::content::{Article, Disclaimers};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, WeakenedRule};
 
 mod engine;
 mod explain;
@@ -192,6 +192,50 @@ pub fn all() -> &'static [&'static RuleDef] {
 
 pub fn find(name: &str) -> Option<&'static RuleDef> {
     RULES.iter().copied().find(|r| r.meta.name == name)
+}
+
+/// The severity `rule` runs at under `config`: what `[rules]` sets, else the rule's
+/// default; `None` when it is off (or no rule has that name).
+pub fn severity(config: &Config, rule: &str) -> Option<Severity> {
+    match config.rule_level(rule) {
+        Some(level) => level,
+        None => find(rule).map(|r| r.meta.severity),
+    }
+}
+
+/// Hold the names `[rules]` sets a level for to the list of rules: an unknown one is an
+/// error at its line, with a suggestion. Run on every configuration loaded (config sits
+/// below the rules and cannot ask them itself).
+pub fn validate(config: &Config) -> Result<(), ConfigError> {
+    match config.configured_rules().find(|name| find(name).is_none()) {
+        Some(name) => Err(config.error_at(
+            name,
+            format!(
+                "unknown rule `{name}` in [rules]; `healthpress rules` lists them{}",
+                crate::config::suggest(name, RULES.iter().map(|r| r.meta.name))
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The safety rules `[rules]` turns off or down from their default.
+pub fn weakened_safety_rules(config: &Config) -> Vec<WeakenedRule> {
+    RULES
+        .iter()
+        .map(|r| &r.meta)
+        .filter(|m| m.safety)
+        .filter_map(|m| {
+            let now = severity(config, m.name);
+            (now < Some(m.severity)).then(|| WeakenedRule {
+                rule: m.name,
+                default: m.severity,
+                configured: now.map_or("off", Severity::as_str),
+                file: config.path.display().to_string(),
+                line: config.line_of(m.name),
+            })
+        })
+        .collect()
 }
 
 /// What an article rule sees.

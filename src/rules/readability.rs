@@ -34,7 +34,7 @@ impl Check for Readability {
         if !matches!(a.audience(), Some(Audience::Patient | Audience::Caregiver)) {
             return;
         }
-        let Some(s) = crate::readability::scores(cx.body) else {
+        let Some(s) = crate::content::readability::scores(cx.body) else {
             return;
         };
         let limit = cx.config.policy.readability_max_grade;

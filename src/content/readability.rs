@@ -1,9 +1,11 @@
-//! Reading scores of prose: Flesch-Kincaid grade and SMOG, computed on paragraphs and
-//! list items only (not headings, tables, lists of links or code).
+//! Reading scores of an article's prose: Flesch-Kincaid grade and SMOG, computed on
+//! paragraphs and list items only (not headings, tables, lists of links or code). Part
+//! of content because the parsed body caches them (`Body::reading`) for the
+//! `readability` rule and the bundle alike.
 
 use serde::Serialize;
 
-use crate::content::markdown::{BlockKind, Body};
+use super::markdown::{BlockKind, Body};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Scores {
