@@ -18,17 +18,20 @@
 //! is listed with the file, rule and line at which `healthpress check` must report
 //! it (a duplicate id is listed on both files). Articles that receive defects are
 //! never the target of a link, so a renamed id breaks nothing else.
+
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// The date the generated review dates are chosen around: pass it as `--today`.
-pub const TODAY: &str = "2026-11-25";
+pub(crate) const TODAY: &str = "2026-11-25";
 
 /// Options of one corpus.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub articles: usize,
     pub seed: u64,
     /// How many articles get one injected defect each (at most one in two articles).
@@ -50,7 +53,7 @@ impl Default for Options {
 
 /// One injected defect: where `healthpress check` must report it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Defect {
+pub(crate) struct Defect {
     /// Relative to the corpus root, with `/`.
     pub file: String,
     pub line: usize,
@@ -58,7 +61,7 @@ pub struct Defect {
 }
 
 /// The defects injected, in turn: each is the rule that must report it.
-pub const KINDS: &[&str] = &[
+pub(crate) const KINDS: &[&str] = &[
     "missing-disclaimer",
     "missing-consult-note",
     "dangling-media-reference",
@@ -357,7 +360,7 @@ struct Lines {
 }
 
 /// Writes the corpus under `root` and returns the defects injected, sorted.
-pub fn generate(root: &Path, opts: &Options) -> std::io::Result<Vec<Defect>> {
+pub(crate) fn generate(root: &Path, opts: &Options) -> std::io::Result<Vec<Defect>> {
     let n = opts.articles;
     let mut rng = Rng(opts.seed ^ 0x6865_616c_7468);
     let content = root.join("content");

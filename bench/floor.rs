@@ -7,6 +7,8 @@
 //! cargo run --release --example floor -- check DIR
 //! cargo run --release --example floor -- build DIR OUT
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
 // The crate denies printing outside report/ and commands/; the floor is a program, and
 // its timings and errors are its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -18,7 +20,7 @@ use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::{Map, Value};
 
 /// Every `.md` file under `dir`.
-pub fn files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
         .build()
         .flatten()
@@ -29,7 +31,7 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-pub fn validator(schema_path: &Path) -> jsonschema::Validator {
+pub(crate) fn validator(schema_path: &Path) -> jsonschema::Validator {
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     jsonschema::draft202012::options()
@@ -107,14 +109,14 @@ fn process(
     (front, errors, html)
 }
 
-pub fn check(dir: &Path, validator: &jsonschema::Validator) -> usize {
+pub(crate) fn check(dir: &Path, validator: &jsonschema::Validator) -> usize {
     files(dir)
         .par_iter()
         .map(|p| process(p, validator, false).1)
         .sum()
 }
 
-pub fn build(dir: &Path, out: &Path, validator: &jsonschema::Validator) -> usize {
+pub(crate) fn build(dir: &Path, out: &Path, validator: &jsonschema::Validator) -> usize {
     std::fs::create_dir_all(out).unwrap();
     files(dir)
         .par_iter()
@@ -139,7 +141,7 @@ pub fn build(dir: &Path, out: &Path, validator: &jsonschema::Validator) -> usize
 }
 
 /// `floor check DIR` or `floor build DIR OUT`.
-pub fn main() {
+pub(crate) fn main() {
     let args: Vec<String> = std::env::args().collect();
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/front-matter.schema.json");
     let validator = validator(&schema);

@@ -3,6 +3,9 @@
 //! HEALTHPRESS_BENCH_BIG is set. The whole-process comparison with the floor and the
 //! peers is bench/compare.py.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 #[path = "corpus.rs"]
 mod corpus;
 

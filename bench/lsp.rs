@@ -10,6 +10,8 @@
 //! alternately break and mend the article, and times each from the change to its
 //! diagnostics (median and 95th percentile). Peak memory is the server's VmHWM.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
 // The crate denies printing outside report/ and commands/; this is a program, and the
 // measurements are its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]

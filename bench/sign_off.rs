@@ -12,7 +12,7 @@ use healthpress::content::{FileKind, Loader};
 use healthpress::signoff::{self, Record};
 
 /// Sign off every article under `root/content` on `on`; returns how many were signed.
-pub fn sign_off_all(root: &Path, on: NaiveDate) -> std::io::Result<usize> {
+pub(crate) fn sign_off_all(root: &Path, on: NaiveDate) -> std::io::Result<usize> {
     let config = Config::load(&root.join("healthpress.toml"))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let loader = Loader::new(&config);

@@ -488,8 +488,8 @@ fn next_irregular(bytes: &[u8], mut i: usize) -> usize {
     let below = |x: u64, n: u8| !(((x & LOW7) + ONES * (0x80 - n as u64)) | x) & HIGH;
     let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & HIGH;
     while let (Some(a), Some(b)) = (bytes.get(i..i + 8), bytes.get(i + 1..i + 9)) {
-        let w = u64::from_le_bytes(a.try_into().unwrap());
-        let next = u64::from_le_bytes(b.try_into().unwrap());
+        let w = u64::from_le_bytes(a.try_into().expect("eight bytes"));
+        let next = u64::from_le_bytes(b.try_into().expect("eight bytes"));
         let found = below(w, 0x0e)
             | zero(w ^ (ONES * 0xc2))
             | below(w ^ (ONES * 0xe0), 4)

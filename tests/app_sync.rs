@@ -4,6 +4,9 @@
 //! for a first sync), fetches only the files whose sha256 changed, verifies each,
 //! deletes what left, and ends with exactly the new bundle's content.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,9 @@
 //! `build` as apps rely on it: schemas, checksums, versions, revisions, changelogs,
 //! reproducibility, and a failed build that writes nothing.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

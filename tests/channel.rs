@@ -1,6 +1,9 @@
 //! The channel apps trust: `latest.json`, `build --previous`, deltas, signatures, the
 //! previous bundle checked rather than trusted, and `healthpress verify`.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

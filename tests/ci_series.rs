@@ -3,6 +3,9 @@
 //! repository standing in for GitHub or GitLab, give 1.0.0 and then 1.0.1 with the
 //! changed article at revision 2.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

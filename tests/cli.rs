@@ -1,5 +1,8 @@
 //! The binary as users run it, in temporary copies of the repository's content.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use assert_cmd::Command;

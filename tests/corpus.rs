@@ -2,6 +2,9 @@
 //! performance guard use: its articles are clean, and `healthpress check` finds every
 //! defect it injects at the file, line and rule it names, and nothing else.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 #[path = "../bench/corpus.rs"]
 mod corpus;
 

@@ -3,6 +3,9 @@
 //! npm packages are looked for in $HEALTHPRESS_NODE_MODULES, else
 //! target/ci-tools/node_modules (where .ci/run installs them).
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

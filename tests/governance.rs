@@ -1,6 +1,9 @@
 //! The policy's own changes are visible: a safety rule turned off or down in
 //! healthpress.toml is announced in every report format, at the config's line.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{healthpress, repo_project};

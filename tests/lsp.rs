@@ -1,6 +1,9 @@
 //! `healthpress lsp`, driven over the protocol in memory: a client sends what an
 //! editor sends and reads what the server answers and pushes.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::VecDeque;

@@ -8,6 +8,9 @@
 //! builds of healthpress and the floor; .ci/run provides them and sets
 //! HEALTHPRESS_RELEASE_BIN and HEALTHPRESS_FLOOR_BIN.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 #[path = "../bench/corpus.rs"]

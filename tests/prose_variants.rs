@@ -2,6 +2,9 @@
 //! is spelt. Each case is one article in the base project, checked in-process; each
 //! says which rule must (or must not) report, and at which line and column.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{check_project, fixtures, project};

@@ -1,6 +1,9 @@
 //! CI and editor workflows: every output format against its consumer's format,
 //! --output, --changed-since, new, watch, preview, completions and the man page.
 
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -70,7 +70,7 @@ fn count(text: &str) -> (usize, usize, usize, usize) {
     let mut c = Counter::default();
     let mut chunks = bytes.chunks_exact(64);
     for (i, chunk) in (&mut chunks).enumerate() {
-        c.block(bytes, 64 * i, chunk.try_into().unwrap());
+        c.block(bytes, 64 * i, chunk.try_into().expect("chunks of 64 bytes"));
     }
     // A space after the text ends its last word; the zero bytes after it count for nothing.
     let rest = chunks.remainder();

@@ -882,12 +882,12 @@ mod reference {
     use super::*;
     use saphyr::{MarkedYaml, YamlData, YamlLoader};
 
-    pub struct Doc {
+    pub(super) struct Doc {
         pub value: Value,
         pub spans: HashMap<String, NodeSpan>,
     }
 
-    pub fn load(file: &SourceFile, range: Range<usize>) -> Option<Doc> {
+    pub(super) fn load(file: &SourceFile, range: Range<usize>) -> Option<Doc> {
         let text = &file.text[range.clone()];
         let pos = Positions {
             file,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::publish::model::PublishedArticle;
 
 /// The compact JSON of the long fields of a `PublishedArticle`.
-pub struct Parts {
+pub(super) struct Parts {
     pub front_matter: Vec<u8>,
     pub html: Vec<u8>,
     pub sections: Vec<u8>,
@@ -26,7 +26,7 @@ fn compact<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
 /// `\b`, `\t`, `\n`, `\f`, `\r`, and `\u00xx` for the other control characters;
 /// everything else as it is. Eight bytes are tested at a time, since the HTML and text
 /// of a page are long runs with nothing to escape, and serde_json looks at each byte.
-pub fn string(out: &mut Vec<u8>, s: &str) {
+pub(super) fn string(out: &mut Vec<u8>, s: &str) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Whether any byte of `w` is below 0x20, a quote or a backslash (exact: a word
@@ -119,7 +119,7 @@ impl Parts {
     /// disclaimers) go through `string`; the front matter and links through serde. A
     /// test holds the result byte for byte to serde_json's on every repo article, so a
     /// field added to one of these types and not here fails it.
-    pub fn of(a: &PublishedArticle) -> Parts {
+    pub(super) fn of(a: &PublishedArticle) -> Parts {
         let mut html = Vec::new();
         string(&mut html, &a.html);
         Parts {
@@ -151,7 +151,7 @@ impl Parts {
 
     /// `serde_json::to_vec(a)`, from the parts already serialised (field order as
     /// declared in `PublishedArticle`; a test holds the two equal).
-    pub fn article(&self, a: &PublishedArticle) -> Vec<u8> {
+    pub(super) fn article(&self, a: &PublishedArticle) -> Vec<u8> {
         let mut out = Vec::with_capacity(
             256 + self.front_matter.len()
                 + self.html.len()

@@ -158,7 +158,7 @@ pub(super) fn prepare(
 
 impl Prepared {
     /// The article's JSON file, with its revision as it now stands.
-    pub fn json(&self) -> Vec<u8> {
+    pub(super) fn json(&self) -> Vec<u8> {
         let mut json = self.parts.article(&self.article);
         json.push(b'\n');
         json

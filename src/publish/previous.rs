@@ -46,7 +46,7 @@ impl PreviousBundle {
     }
 
     /// The id's entry among the manifest's articles, or among its retired.
-    pub fn find(&self, id: &str) -> (Option<&PreviousArticle>, Option<&RetiredArticle>) {
+    pub(super) fn find(&self, id: &str) -> (Option<&PreviousArticle>, Option<&RetiredArticle>) {
         match self.ids.get(id) {
             Some(&Held::Article(i)) => (Some(&self.manifest.articles[i]), None),
             Some(&Held::Retired(i)) => (None, Some(&self.manifest.retired[i])),
@@ -55,7 +55,7 @@ impl PreviousBundle {
     }
 
     /// Whether the previous bundle is of another format than this build writes.
-    pub fn format_changed(&self) -> bool {
+    pub(super) fn format_changed(&self) -> bool {
         self.manifest.format != FORMAT_VERSION
     }
 }

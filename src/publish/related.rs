@@ -14,7 +14,7 @@ use crate::content::{FileKind, front};
 
 /// Id to title of every published article under the content folder, read from disk.
 /// A build takes them from the heads its check read instead (`from_heads`).
-pub fn titles(config: &Config) -> HashMap<String, String> {
+pub(super) fn titles(config: &Config) -> HashMap<String, String> {
     let Ok(files) = crate::content::discover(config) else {
         return HashMap::new();
     };
@@ -30,7 +30,7 @@ pub fn titles(config: &Config) -> HashMap<String, String> {
 }
 
 /// Id to title of the published articles among `heads`.
-pub fn from_heads(heads: Vec<Head>) -> HashMap<String, String> {
+pub(super) fn from_heads(heads: Vec<Head>) -> HashMap<String, String> {
     heads
         .into_iter()
         .filter(|h| h.status.as_deref() == Some("published"))

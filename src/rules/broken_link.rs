@@ -8,7 +8,7 @@ use crate::rules::{
     ArticleContext, Check, CorpusContext, CorpusSink, Docs, RuleDef, RuleMeta, Scope, Sink,
 };
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "broken-link",
         severity: Severity::Error,

@@ -10,7 +10,7 @@ use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 use crate::signoff::{self, Recorded};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "changed-since-review",
         severity: Severity::Error,

@@ -3,7 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::{Check, CorpusContext, CorpusSink, Docs, RuleDef, RuleMeta, Scope};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "duplicate-id",
         severity: Severity::Error,

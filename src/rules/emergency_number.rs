@@ -3,7 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "emergency-number",
         severity: Severity::Error,
@@ -67,7 +67,7 @@ const SEPARATORS: [u8; 3] = [b' ', b'-', b'.'];
 /// Not a number on its own: one inside a longer one (`1,911`, `0911`, `9111`, `911.5`,
 /// `24/7`), a range or a date (`111-115`, `9-11`), or one group of a phone number
 /// written in groups (`0300 111 1234` is not the number 111).
-pub fn numbers(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+pub(super) fn numbers(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -4,7 +4,7 @@ use crate::content::FrontMatterProblem;
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "front-matter",
         severity: Severity::Error,

@@ -12,14 +12,14 @@ use crate::content::markdown::Body;
 /// longest first so that "completely safe" wins over "safe". ASCII word boundaries
 /// keep the search a literal prefilter plus a DFA, several times faster over a
 /// large corpus than Unicode boundaries; the lists are English words.
-pub fn word_list(words: &[String], plurals: bool) -> Regex {
+pub(super) fn word_list(words: &[String], plurals: bool) -> Regex {
     let body = alternation(words, plurals);
     Regex::new(&format!(r"(?i)(?-u:\b)({body})(?-u:\b)")).expect("word list compiles")
 }
 
 /// `a|b c|...` for a regex: escaped, any white space between the words of a phrase,
 /// longest first so that "completely safe" wins over "safe".
-pub fn alternation(words: &[String], plurals: bool) -> String {
+pub(super) fn alternation(words: &[String], plurals: bool) -> String {
     let mut words: Vec<&String> = words.iter().filter(|w| !w.trim().is_empty()).collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let alts: Vec<String> = words
@@ -44,7 +44,7 @@ pub fn alternation(words: &[String], plurals: bool) -> String {
 /// The first word of each phrase, as triggers for the shared scan (`Check::triggers`);
 /// none (read every block) when a word is not ASCII, whose case variants an ASCII
 /// scan would miss.
-pub fn first_words(phrases: &[String]) -> Vec<String> {
+pub(super) fn first_words(phrases: &[String]) -> Vec<String> {
     let words: Vec<String> = phrases
         .iter()
         .filter_map(|p| p.split_whitespace().next())
@@ -66,7 +66,7 @@ fn plural(word: &str) -> String {
 }
 
 /// Where an absence in the body is reported: the first heading, else the body's start.
-pub fn title_range(a: &Article, body: &Body) -> Range<usize> {
+pub(super) fn title_range(a: &Article, body: &Body) -> Range<usize> {
     body.headings
         .first()
         .map(|h| h.range.clone())

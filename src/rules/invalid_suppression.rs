@@ -4,7 +4,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::{Check, Docs, RuleDef, RuleMeta, Scope};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "invalid-suppression",
         severity: Severity::Error,

@@ -4,7 +4,7 @@ use crate::diagnostic::Severity;
 use crate::rules::normalize::{is_bidi_control, is_ignorable};
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "invisible-character",
         severity: Severity::Error,
@@ -57,7 +57,7 @@ fn name(c: char) -> &'static str {
 
 /// Where `text` holds an invisible character that matters, and the message: each run
 /// of them inside a word or number once, each bidi control once.
-pub fn findings(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+pub(super) fn findings(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut out = Vec::new();
     if text.is_ascii() {
         return out;

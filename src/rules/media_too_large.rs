@@ -4,7 +4,7 @@ use crate::diagnostic::Severity;
 use crate::media::Located;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "media-too-large",
         severity: Severity::Error,

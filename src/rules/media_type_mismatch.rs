@@ -6,7 +6,7 @@ use crate::diagnostic::Severity;
 use crate::media::{Located, describe};
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "media-type-mismatch",
         severity: Severity::Error,

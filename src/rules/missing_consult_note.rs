@@ -7,7 +7,7 @@ use crate::diagnostic::Severity;
 use crate::rules::helpers::title_range;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "missing-consult-note",
         severity: Severity::Error,

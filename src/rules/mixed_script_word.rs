@@ -6,7 +6,7 @@ use crate::diagnostic::Severity;
 use crate::rules::normalize::{is_word_char, latin_lookalike, mixes_scripts};
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "mixed-script-word",
         severity: Severity::Error,
@@ -32,7 +32,7 @@ pub static RULE: RuleDef = RuleDef {
 struct MixedScriptWord;
 
 /// The words of `text` that mix scripts, with what their look-alikes are.
-pub fn findings(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+pub(super) fn findings(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut out = Vec::new();
     if text.is_ascii() {
         return out;

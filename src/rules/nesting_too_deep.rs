@@ -4,7 +4,7 @@ use crate::content::markdown::MAX_NESTING;
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "nesting-too-deep",
         severity: Severity::Error,

@@ -5,7 +5,7 @@ use crate::diagnostic::Severity;
 use crate::rules::helpers::title_range;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "readability",
         severity: Severity::Warning,

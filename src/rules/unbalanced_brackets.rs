@@ -4,7 +4,7 @@ use crate::content::markdown::BlockKind;
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "unbalanced-brackets",
         severity: Severity::Warning,
@@ -27,7 +27,7 @@ pub static RULE: RuleDef = RuleDef {
 struct UnbalancedBrackets;
 
 /// Offsets of the brackets and quotes that do not pair up in `text`.
-pub fn unbalanced(text: &str) -> Vec<(usize, char)> {
+pub(super) fn unbalanced(text: &str) -> Vec<(usize, char)> {
     let mut stack: Vec<(usize, char)> = Vec::new();
     let mut bad = Vec::new();
     let mut straight_quotes = 0usize;

@@ -4,7 +4,7 @@ use crate::config::{CALLOUT_KINDS, suggest};
 use crate::diagnostic::Severity;
 use crate::rules::{ArticleContext, Check, Docs, RuleDef, RuleMeta, Scope, Sink};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "unknown-callout",
         severity: Severity::Error,

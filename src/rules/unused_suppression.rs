@@ -4,7 +4,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::{Docs, RuleDef, RuleMeta, Scope};
 
-pub static RULE: RuleDef = RuleDef {
+pub(super) static RULE: RuleDef = RuleDef {
     meta: RuleMeta {
         name: "unused-suppression",
         severity: Severity::Warning,

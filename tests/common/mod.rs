@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests: temporary projects built from fixtures,
 //! and in-process checks that return the diagnostics and their human rendering.
+
+// Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -11,27 +14,27 @@ use healthpress::diagnostic::Diagnostic;
 use healthpress::report::{self, Format};
 
 /// The date every test checks against, so review rules never depend on the clock.
-pub fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The binary, run in `dir`, without colour.
-pub fn healthpress(dir: &Path) -> assert_cmd::Command {
+pub(crate) fn healthpress(dir: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("healthpress").unwrap();
     cmd.current_dir(dir).env("NO_COLOR", "1");
     cmd
 }
 
 /// Run the binary in `dir` with `args`, expect exit `code`, and return its stdout.
-pub fn stdout_of(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
+pub(crate) fn stdout_of(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
     healthpress(dir)
         .args(args)
         .assert()
@@ -42,14 +45,14 @@ pub fn stdout_of(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
 }
 
 /// Replace the first `from` in a file with `to`; the text must be there.
-pub fn edit(path: &Path, from: &str, to: &str) {
+pub(crate) fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from:?} not in {}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
 /// Copy a folder tree.
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -63,14 +66,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A temporary project holding `base` (a folder with healthpress.toml and content/).
-pub fn project(base: &Path) -> tempfile::TempDir {
+pub(crate) fn project(base: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(base, dir.path());
     dir
 }
 
 /// A temporary copy of this repository's own content and config.
-pub fn repo_project() -> tempfile::TempDir {
+pub(crate) fn repo_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("content"), &dir.path().join("content"));
     std::fs::copy(
@@ -81,14 +84,14 @@ pub fn repo_project() -> tempfile::TempDir {
     dir
 }
 
-pub struct Checked {
+pub(crate) struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The human report, without colour and without the timing summary.
     pub human: String,
 }
 
 impl Checked {
-    pub fn rules(&self) -> Vec<&'static str> {
+    pub(crate) fn rules(&self) -> Vec<&'static str> {
         let mut r: Vec<_> = self.diagnostics.iter().map(|d| d.rule).collect();
         r.sort();
         r.dedup();
@@ -97,7 +100,7 @@ impl Checked {
 }
 
 /// Check a project in-process, reporting on `paths` (relative to the project).
-pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
+pub(crate) fn check_project(root: &Path, paths: &[&str]) -> Checked {
     let config = Config::load(&root.join("healthpress.toml")).unwrap();
     let options = CheckOptions {
         paths: paths.iter().map(|p| root.join(p)).collect(),
@@ -124,7 +127,7 @@ pub fn check_project(root: &Path, paths: &[&str]) -> Checked {
 /// "Sources", "Footnotes", "Top"), repeated and emoji headings, footnotes, an image and
 /// a video with caption and transcript, control characters in front matter and body.
 /// Signed off, so that it builds.
-pub fn hostile_project() -> tempfile::TempDir {
+pub(crate) fn hostile_project() -> tempfile::TempDir {
     let p = repo_project();
     let dir = p.path().join("content/pregnancy");
     copy_tree(&fixtures().join("hostile"), &dir);
@@ -138,12 +141,12 @@ pub fn hostile_project() -> tempfile::TempDir {
 }
 
 /// The date the repository's own content was signed off.
-pub const SIGNED_ON: &str = "2026-12-06";
+pub(crate) const SIGNED_ON: &str = "2026-12-06";
 
 /// `healthpress sign-off` of one article (a path relative to `dir`) by its first
 /// reviewer, on the date the repository's content was signed off (so that a re-sign
 /// changes nothing but the hash); it must succeed.
-pub fn sign_off(dir: &Path, rel: &str) {
+pub(crate) fn sign_off(dir: &Path, rel: &str) {
     let text = std::fs::read_to_string(dir.join(rel)).unwrap();
     let reviewer = text
         .lines()
