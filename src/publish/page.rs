@@ -454,8 +454,29 @@ fn has_forbidden(s: &str) -> bool {
     false
 }
 
+/// `6 December 2026` (chrono's `%-d %B %Y`, without parsing the format for each of the
+/// three dates of every page).
 fn long_date(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match d.year() {
+        year @ 0..=9999 => format!("{} {} {year:04}", d.day(), MONTHS[d.month0() as usize]),
+        // chrono signs the years outside 0 to 9999.
+        _ => d.format("%-d %B %Y").to_string(),
+    }
 }
 
 /// schema.org MedicalWebPage, serialised so that it cannot end its `<script>` element:
@@ -820,6 +841,21 @@ mod tests {
             let expected = script_safe(json_ld_value(fm, "en-GB", &config).to_string());
             assert_eq!(json_ld(fm, "en-GB", &config), expected, "{}", fm.id);
         }
+    }
+
+    // Long dates read as chrono's `%-d %B %Y` writes them, every month and a year
+    // before 1000 included.
+    #[test]
+    fn long_dates_match_chrono() {
+        let mut d = chrono::NaiveDate::from_ymd_opt(999, 1, 1).unwrap();
+        for _ in 0..400 {
+            assert_eq!(long_date(d), d.format("%-d %B %Y").to_string());
+            d += chrono::Duration::days(37);
+        }
+        assert_eq!(
+            long_date(chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()),
+            "6 December 2026"
+        );
     }
 
     // Standard base64, with padding (the CSP hash form).
