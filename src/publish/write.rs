@@ -113,13 +113,9 @@ pub(super) fn article_files(
     json: &[u8],
 ) -> Result<(FileRef, FileRef), RunError> {
     let id = &p.article.id;
-    // Paths come only from ids that the schema has validated as [a-z0-9-]+; checked
-    // again here, where the id becomes a file name.
-    if id.is_empty()
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    // Paths come only from ids that the schema has validated; checked again here, where
+    // the id becomes a file name, by the one test of what an id is.
+    if !crate::vocabulary::is_valid_id(id) {
         return Err(RunError::Content(format!(
             "article id `{id}` cannot be a file name in the bundle"
         )));
