@@ -25,6 +25,7 @@ mod plan;
 mod prepare;
 mod previous;
 mod related;
+mod scan;
 pub mod sign;
 mod write;
 
@@ -102,18 +103,8 @@ pub fn build(config: &Config, corpus: &Corpus, options: &BuildOptions) -> Result
             .filter(|a| a.kind == crate::content::FileKind::Article)
             .map(|a| crate::content::front::Head {
                 id: a.id().map(str::to_string),
-                status: a
-                    .front
-                    .value
-                    .get("status")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string),
-                title: a
-                    .front
-                    .value
-                    .get("title")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string),
+                status: a.str("status").map(str::to_string),
+                title: a.str("title").map(str::to_string),
             })
             .collect(),
     );

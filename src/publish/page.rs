@@ -395,17 +395,28 @@ fn forbidden(c: char) -> bool {
 
 /// `s.chars().any(forbidden)`, read from the UTF-8 bytes: each page is scanned once,
 /// and decoding every character of every page took a twentieth of a build. Eight bytes
-/// at a time are passed over while all are printable ASCII (most of a page); a table
+/// at a time are passed over while all are printable ASCII or line breaks and tabs
+/// (most of a page: `scan::skip_plain`); a table
 /// finds among the others the few bytes that can start a forbidden character, and each
 /// is then read exactly. Only lead bytes are in the table (continuation bytes are 0x80
 /// to 0xbf), so a match is a character.
 fn has_forbidden(s: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether any byte of `w` is below 0x20 or above 0x7e (exact: a word of printable
-    // ASCII never says yes).
-    let unusual =
-        |w: u64| (w.wrapping_sub(ONES * 0x20) & !w | (w.wrapping_add(ONES) | w)) & HIGH != 0;
+    const LOW7: u64 = ONES * 0x7f;
+    const HIGH: u64 = ONES * 0x80;
+    // Per byte and exact (no carry crosses a byte): the top bit of each byte below `n`,
+    // and of each byte equal to `c`.
+    let below = |x: u64, n: u64| !(((x & LOW7) + ONES * (0x80 - n)) | x) & HIGH;
+    let equal = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        !(((y & LOW7) + LOW7) | y) & HIGH
+    };
+    // Whether any byte of `w` is a control other than a tab, line feed or carriage
+    // return (which every page is full of), or above 0x7e.
+    let unusual = |w: u64| {
+        let controls = below(w, 0x20) & !equal(w, b'\n') & !equal(w, b'\t') & !equal(w, b'\r');
+        (controls | ((w.wrapping_add(ONES) | w) & HIGH)) != 0
+    };
     static LEAD: [bool; 256] = {
         let mut t = [false; 256];
         let mut i = 0;
@@ -417,13 +428,10 @@ fn has_forbidden(s: &str) -> bool {
     };
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        if let Some(word) = b.get(i..i + 8) {
-            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if !unusual(w) {
-                i += 8;
-                continue;
-            }
+    loop {
+        i = super::scan::skip_plain(b, i, |w| !unusual(w));
+        if i >= b.len() {
+            break;
         }
         if !LEAD[usize::from(b[i])] {
             i += 1;
