@@ -5,69 +5,63 @@
 // Tooling and test helpers may unwrap: a panic here is a failed run, not a user's crash.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Top-level module -> the top-level modules its code names as `crate::X`.
 fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut stack = vec![src.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(src).unwrap();
-            let first = rel
-                .components()
-                .next()
-                .unwrap()
-                .as_os_str()
-                .to_string_lossy();
-            let module = first.trim_end_matches(".rs").to_string();
-            if matches!(module.as_str(), "main" | "lib") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            // Test modules sit at the end of a file: `#[cfg(test)]` then `mod ... {`.
-            let end = text
-                .match_indices("#[cfg(test)]")
-                .map(|(i, _)| i)
-                .find(|&i| {
-                    text[i + "#[cfg(test)]".len()..]
-                        .trim_start()
-                        .starts_with("mod ")
-                })
-                .unwrap_or(text.len());
-            let code = &text[..end];
-            let names = graph.entry(module.clone()).or_default();
-            for line in code.lines() {
-                let line = line.split("//").next().unwrap();
-                for (i, _) in line.match_indices("crate::") {
-                    let rest = &line[i + "crate::".len()..];
-                    let mut targets: Vec<&str> = Vec::new();
-                    if let Some(list) = rest.strip_prefix('{') {
-                        // `use crate::{a, b::c}` on one line.
-                        let list = list.split('}').next().unwrap();
-                        targets.extend(
-                            list.split(',')
-                                .map(|t| t.trim().split("::").next().unwrap()),
-                        );
-                    } else {
-                        let end = rest
-                            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                            .unwrap_or(rest.len());
-                        targets.push(&rest[..end]);
-                    }
-                    for t in targets {
-                        if !t.is_empty() && t != module && t != "self" {
-                            names.insert(t.to_string());
-                        }
+    for path in common::files_under(src) {
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        if matches!(module.as_str(), "main" | "lib") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Test modules sit at the end of a file: `#[cfg(test)]` then `mod ... {`.
+        let end = text
+            .match_indices("#[cfg(test)]")
+            .map(|(i, _)| i)
+            .find(|&i| {
+                text[i + "#[cfg(test)]".len()..]
+                    .trim_start()
+                    .starts_with("mod ")
+            })
+            .unwrap_or(text.len());
+        let code = &text[..end];
+        let names = graph.entry(module.clone()).or_default();
+        for line in code.lines() {
+            let line = line.split("//").next().unwrap();
+            for (i, _) in line.match_indices("crate::") {
+                let rest = &line[i + "crate::".len()..];
+                let mut targets: Vec<&str> = Vec::new();
+                if let Some(list) = rest.strip_prefix('{') {
+                    // `use crate::{a, b::c}` on one line.
+                    let list = list.split('}').next().unwrap();
+                    targets.extend(
+                        list.split(',')
+                            .map(|t| t.trim().split("::").next().unwrap()),
+                    );
+                } else {
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(rest.len());
+                    targets.push(&rest[..end]);
+                }
+                for t in targets {
+                    if !t.is_empty() && t != module && t != "self" {
+                        names.insert(t.to_string());
                     }
                 }
             }

@@ -86,26 +86,6 @@ pub fn verify_bundle(bundle: &Path) -> serde_json::Value {
     manifest
 }
 
-fn dir_digest(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// What an editor does when an article goes: drop it from every `related` list, turn
 /// links to it into plain text, and sign off the articles that changed.
 fn unlink(root: &Path, id: &str) {
@@ -210,7 +190,7 @@ fn version_sequence() {
     let p = repo_project();
     let root = p.path();
     build(root).code(0);
-    let v1 = dir_digest(&root.join("dist/1.0.0"));
+    let v1 = common::tree(&root.join("dist/1.0.0"));
 
     // No change: nothing written.
     build(root).code(0).stdout(predicate::str::contains(
@@ -344,7 +324,7 @@ fn version_sequence() {
         .stderr(predicate::str::contains("not greater than the last bundle"));
 
     // The first bundle is exactly as it was.
-    assert_eq!(dir_digest(&root.join("dist/1.0.0")), v1);
+    assert_eq!(common::tree(&root.join("dist/1.0.0")), v1);
 }
 
 // After a bundle of an older format, every article is written anew under a major
@@ -532,7 +512,7 @@ fn builds_are_reproducible() {
             .args(["build", "--today", "2026-11-25", "--out", out])
             .assert()
             .code(0);
-        dir_digest(&p.path().join(out).join("1.0.0"))
+        common::tree(&p.path().join(out).join("1.0.0"))
     };
     let one = run("1", "a");
     assert!(!one.is_empty());

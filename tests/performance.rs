@@ -175,18 +175,7 @@ fn verify_stays_within_1_5x_of_sha256sum() {
         .unwrap();
     assert!(built.status.success());
     let bundle = out.path().join("1.0.0");
-    let mut files = Vec::new();
-    let mut stack = vec![bundle.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
+    let files = common::files_under(&bundle);
     let hp = || {
         let mut cmd = Command::new(&bin);
         cmd.arg("verify").arg(&bundle);
