@@ -670,21 +670,27 @@ pub fn verify(before: &Article, written: &str, record: &Record<'_>) -> Result<()
     }
     Ok(())
 }
+
 /// Replace a file's contents without ever leaving it half written.
 pub fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.healthpress-tmp"));
-    std::fs::write(&tmp, contents)?;
+    // A new file with an unpredictable name, created exclusively: a fixed name beside
+    // the article could be a link that someone planted in the repository, which the
+    // write would follow and the rename would put in the article's place.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".healthpress-tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents.as_bytes())?;
     if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+        let _ = tmp.as_file().set_permissions(meta.permissions());
     }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    tmp.persist(path).map(drop).map_err(|e| e.error)
 }
 
 #[cfg(test)]
@@ -1053,5 +1059,27 @@ mod tests {
             assert_eq!(fold(fold_reference, t), format!("x{want}"), "{t:?}");
             assert_eq!(fold(fold_into, t), format!("x{want}"), "{t:?}");
         }
+    }
+
+    // A link planted where the temporary file used to go (a fixed name beside the
+    // article) is neither written through nor moved into the article's place.
+    #[cfg(unix)]
+    #[test]
+    fn write_atomically_ignores_a_planted_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("a.md");
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&article, "old").unwrap();
+        std::fs::write(&outside, "untouched").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.path().join(".a.md.healthpress-tmp")).unwrap();
+        write_atomically(&article, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "untouched");
+        assert!(
+            !std::fs::symlink_metadata(&article)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&article).unwrap(), "new");
     }
 }
