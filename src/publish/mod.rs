@@ -502,3 +502,18 @@ pub fn preview(config: &Config, file: &Path) -> Result<PathBuf, RunError> {
         .map_err(|e| io(&path, e))?;
     Ok(path)
 }
+
+/// The repository's own configuration and articles, parsed and rendered as a build
+/// does (for the publisher's unit tests).
+#[cfg(test)]
+pub(crate) fn repo_corpus() -> (Config, crate::content::Corpus) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = Config::load(&root.join("healthpress.toml")).expect("the repository's config");
+    let plan = crate::content::LoadPlan {
+        render: true,
+        ..Default::default()
+    };
+    let loader = crate::content::Loader::with_plan(&config, plan);
+    let corpus = loader.load(loader.discover().expect("the content folder"), None);
+    (config, corpus)
+}

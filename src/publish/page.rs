@@ -651,14 +651,7 @@ mod tests {
     #[test]
     fn builtin_pages_match_the_templates() {
         use crate::publish::model::{FileRef, ManifestArticle, PublishedArticle};
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let config = Config::load(&root.join("healthpress.toml")).unwrap();
-        let plan = crate::content::LoadPlan {
-            render: true,
-            ..Default::default()
-        };
-        let loader = crate::content::Loader::with_plan(&config, plan);
-        let corpus = loader.load(loader.discover().unwrap(), None);
+        let (config, corpus) = crate::publish::repo_corpus();
         let mut direct = Pages::new(&config).unwrap();
         assert!(direct.builtin_article && direct.builtin_index);
         let mut engine = Pages::new(&config).unwrap().engine_only();

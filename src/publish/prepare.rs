@@ -167,7 +167,6 @@ impl Prepared {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use super::*;
 
@@ -176,14 +175,7 @@ mod tests {
     // the revision, or every revision would move.
     #[test]
     fn one_serialisation_gives_the_same_file() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let config = Config::load(&root.join("healthpress.toml")).unwrap();
-        let plan = crate::content::LoadPlan {
-            render: true,
-            ..Default::default()
-        };
-        let loader = crate::content::Loader::with_plan(&config, plan);
-        let corpus = loader.load(loader.discover().unwrap(), None);
+        let (config, corpus) = crate::publish::repo_corpus();
         let pages = page::Pages::new(&config).unwrap();
         let mut compared = 0;
         for a in &corpus.articles {
