@@ -88,7 +88,7 @@ fn rules_doc_is_fresh() {
 }
 
 // Every relative link in README.md and docs/*.md names a file in the repository, and
-// nothing sends a reader outside it (to ../shared, which a clone does not have).
+// nothing sends a reader outside it (a clone has nothing beside it).
 #[test]
 fn doc_links_resolve_inside_the_repository() {
     let repo = common::repo();
