@@ -15,6 +15,8 @@ use serde_json::{Map, Number, Value};
 
 use crate::source::SourceFile;
 
+mod fast;
+
 /// Deeper front matter is refused before it is built: nothing real nests this far,
 /// and a hostile file nested thousands deep would otherwise exhaust the stack.
 pub const MAX_DEPTH: usize = 64;
@@ -152,6 +154,17 @@ impl YamlDoc {
 /// key and value together: no intermediate tree, and nesting is bounded as it is met,
 /// so nothing recursive ever sees a hostile document.
 pub fn load(file: &SourceFile, range: Range<usize>) -> Result<YamlDoc, YamlError> {
+    let text = &file.text[range.clone()];
+    // Front matter as it is nearly always written takes the fast path; whatever it
+    // does not know (and every error) is read by the event loader.
+    if let Some((value, spans)) = fast::load(text, range.start) {
+        return Ok(YamlDoc { value, spans });
+    }
+    load_events(file, range)
+}
+
+/// The event loader: saphyr-parser's events, for any YAML.
+fn load_events(file: &SourceFile, range: Range<usize>) -> Result<YamlDoc, YamlError> {
     let text = &file.text[range.clone()];
     let pos = Positions {
         file,
