@@ -271,14 +271,14 @@ impl<'a> Fast<'a> {
             for part in inner.split(',') {
                 let lead = part.len() - part.trim_start_matches(' ').len();
                 let text = part.trim_matches(' ');
-                if text.is_empty() || text.contains(['[', '{', '}', ':', '#']) {
+                if text.is_empty() || text.bytes().any(|c| b"[{}:#".contains(&c)) {
                     return None;
                 }
                 let (value, len) = if text.starts_with(['"', '\'']) {
                     let (v, len) = value_scalar(text)?;
                     (len == text.len()).then_some((v, len))?
                 } else {
-                    if text.contains(['"', '\'']) {
+                    if text.bytes().any(|c| c == b'"' || c == b'\'') {
                         return None;
                     }
                     (scalar(plain(text)?), text.len())
@@ -320,13 +320,18 @@ fn key_end(rest: &str) -> Option<usize> {
 /// A plain scalar in the subset: it starts with no indicator, holds no `: ` or ` #`
 /// and does not end in `:` or a space. Resolved by saphyr's own rules.
 fn plain(text: &str) -> Option<Scalar<'_>> {
-    let first = *text.as_bytes().first()?;
-    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first)
-        || text.contains(": ")
-        || text.contains(" #")
-        || text.ends_with([':', ' '])
-    {
+    let bytes = text.as_bytes();
+    let (&first, &last) = (bytes.first()?, bytes.last()?);
+    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) || matches!(last, b':' | b' ') {
         return None;
+    }
+    // One pass for `: ` and ` #` (the first byte is neither `:` nor `#`).
+    for i in memchr::memchr2_iter(b':', b'#', bytes) {
+        let after = bytes[i] == b':' && bytes.get(i + 1) == Some(&b' ');
+        let before = bytes[i] == b'#' && bytes[i - 1] == b' ';
+        if after || before {
+            return None;
+        }
     }
     Scalar::parse_from_cow_and_metadata(Cow::Borrowed(text), ScalarStyle::Plain, None)
 }
