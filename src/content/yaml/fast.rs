@@ -3,7 +3,7 @@
 //! `[a, b]` lists. It builds the same value and the same spans as the event loader in
 //! `super` (saphyr's), in one pass over the lines, without a token scanner.
 //!
-//! Anything outside that subset (a comment, a tab, a block scalar, an anchor, a
+//! Anything outside that subset (a comment, a tab or other control character, a block scalar, an anchor, a
 //! continued line, an escape, a repeated key, an unusual indentation, non-ASCII text)
 //! returns `None` before any result is given, and the event loader reads the file: it
 //! alone gives errors. What counts as a number, a boolean or null is decided by the
@@ -27,7 +27,12 @@ const MAX_KEY: usize = 256;
 /// The document's value and spans, or `None` when it is not in the simple subset.
 /// `base` is the YAML's offset in its file.
 pub(super) fn load(text: &str, base: usize) -> Option<(Value, Spans)> {
-    if !text.is_ascii() || text.as_bytes().contains(&b'\t') || text.contains('\r') {
+    // Printable ASCII and line feeds only: YAML refuses some control characters, and
+    // tabs, carriage returns and other scripts have rules of their own.
+    if text
+        .bytes()
+        .any(|b| !(b' '..=b'~').contains(&b) && b != b'\n')
+    {
         return None;
     }
     let mut lines = Vec::with_capacity(48);
@@ -439,9 +444,22 @@ mod tests {
             "r:\n  - n: D\n    r: G\n\n  - n: E\n    x:\n      y: z\nlast: v\n",
             "b: ['x']\nc: [1, 2.5, true, ~]\nd: [\"q\", r]\n",
             "a: x, y [z] {w}\nb: what? \"this\" - that\n",
+            "a: [ x ,y ]\nb: [a b, c]\n",
         ];
         for text in taken {
             assert!(agrees(text), "not taken:\n{text}");
+        }
+        // Control characters, each alone in a plain, a quoted and a key.
+        for c in (0u8..0x20)
+            .chain([0x7f])
+            .filter(|c| !matches!(c, b'\n' | b'\t' | b'\r'))
+        {
+            let c = c as char;
+            agrees(&format!("a: x{c}y\n"));
+            agrees(&format!("a: \"x{c}y\"\n"));
+            agrees(&format!("a: 'x{c}y'\n"));
+            agrees(&format!("k{c}: v\n"));
+            agrees(&format!("a: [x{c}y]\n"));
         }
         for text in [
             "# comment\nid: a\n",
@@ -479,6 +497,39 @@ mod tests {
             assert!(!agrees(text), "taken, though outside the subset:\n{text}");
         }
     }
+
+    /// What trips a YAML reader, drawn one time in six (and put alone into documents
+    /// the fast path reads).
+    const TRICKY: &[&str] = &[
+        "-3",
+        "[\"x, y\", 'z']",
+        "a: b",
+        "a #c",
+        "#c",
+        "&a x",
+        "*a",
+        "!t x",
+        "|",
+        ">",
+        "x:",
+        "[a, [b]]",
+        "{a: 1}",
+        "\"esc\\\"\"",
+        "tab\there",
+        "café",
+        "x ",
+        "- y",
+        "[a,]",
+        "[a] b",
+        "'open",
+        "\"open",
+        "x\u{0}y",
+        "x\u{1}y",
+        "\"x\u{7f}y\"",
+        "x\u{c}",
+        "x\u{a0}y",
+        "x\u{85}y",
+    ];
 
     /// A document from a seed: keys, values and shapes drawn from what front matter
     /// holds and from what trips a YAML reader, at varied indentation.
@@ -540,30 +591,6 @@ mod tests {
             "[ ]",
             "[1, 2.5, ~]",
             "['z', \"y\"]",
-        ];
-        const TRICKY: &[&str] = &[
-            "-3",
-            "[\"x, y\", 'z']",
-            "a: b",
-            "a #c",
-            "#c",
-            "&a x",
-            "*a",
-            "!t x",
-            "|",
-            ">",
-            "x:",
-            "[a, [b]]",
-            "{a: 1}",
-            "\"esc\\\"\"",
-            "tab\there",
-            "café",
-            "x ",
-            "- y",
-            "[a,]",
-            "[a] b",
-            "'open",
-            "\"open",
         ];
         fn value(next: &mut dyn FnMut(usize) -> usize) -> &'static str {
             if next(6) == 0 {
@@ -630,7 +657,19 @@ mod tests {
     fn fast_path_matches_the_event_loader_on_random_documents() {
         let mut taken = 0;
         for seed in 0..20_000u64 {
-            taken += usize::from(agrees(&document(seed)));
+            let doc = document(seed);
+            if !agrees(&doc) {
+                continue;
+            }
+            taken += 1;
+            // One trap in a document the fast path reads: left alone, or read alike.
+            let mut lines: Vec<String> = doc.lines().map(str::to_string).collect();
+            let i = seed as usize % lines.len();
+            if let Some(colon) = lines[i].find(": ") {
+                let trap = TRICKY[(seed / 7) as usize % TRICKY.len()];
+                lines[i] = format!("{}: {trap}", &lines[i][..colon]);
+                agrees(&(lines.join("\n") + "\n"));
+            }
         }
         assert!(taken > 2_000, "the fast path took {taken} of 20000");
     }
