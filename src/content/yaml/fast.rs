@@ -351,12 +351,7 @@ fn value_scalar(rest: &str) -> Option<(Value, usize)> {
             if inner.contains('\\') {
                 return None;
             }
-            let s = Scalar::parse_from_cow_and_metadata(
-                Cow::Borrowed(inner),
-                ScalarStyle::DoubleQuoted,
-                None,
-            )?;
-            Some((scalar(s), close + 1))
+            quoted(Cow::Borrowed(inner), ScalarStyle::DoubleQuoted, close + 1)
         }
         b'\'' => {
             let bytes = rest.as_bytes();
@@ -369,15 +364,16 @@ fn value_scalar(rest: &str) -> Option<(Value, usize)> {
                 }
             };
             let inner = rest[1..close].replace("''", "'");
-            let s = Scalar::parse_from_cow_and_metadata(
-                Cow::Owned(inner),
-                ScalarStyle::SingleQuoted,
-                None,
-            )?;
-            Some((scalar(s), close + 1))
+            quoted(Cow::Owned(inner), ScalarStyle::SingleQuoted, close + 1)
         }
         _ => Some((scalar(plain(rest)?), rest.len())),
     }
+}
+
+/// A quoted scalar's value (a string, by saphyr's rule) and its length in the source.
+fn quoted(inner: Cow<'_, str>, style: ScalarStyle, len: usize) -> Option<(Value, usize)> {
+    let s = Scalar::parse_from_cow_and_metadata(inner, style, None)?;
+    Some((scalar(s), len))
 }
 
 #[cfg(test)]
