@@ -17,7 +17,7 @@ use saphyr::Scalar;
 use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
-use super::{NodeSpan, Spans, escape_pointer, key_text, scalar};
+use super::{NodeSpan, Spans, key_text, push_index, push_key, scalar};
 
 /// Nesting beyond this goes to the event loader (which bounds it with its message).
 const MAX_NESTING: usize = 16;
@@ -39,7 +39,7 @@ pub(super) fn load(text: &str, base: usize) -> Option<(Value, Spans)> {
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let body = line.strip_suffix('\n').unwrap_or(line);
-        let indent = body.len() - body.trim_start_matches(' ').len();
+        let indent = spaces(body);
         if indent < body.len() {
             // Trailing spaces and comments are left to the event loader.
             if body.ends_with(' ') || body.as_bytes()[indent] == b'#' {
@@ -141,12 +141,7 @@ impl<'a> Fast<'a> {
             }
             let key_range = self.offset(line, col)..self.offset(line, col + colon);
             let before = self.pointer.len();
-            self.pointer.push('/');
-            if key.contains(['~', '/']) {
-                self.pointer.push_str(&escape_pointer(&key));
-            } else {
-                self.pointer.push_str(&key);
-            }
+            push_key(&mut self.pointer, &key);
             let after = &rest[colon + 1..];
             let (value, range) = if after.is_empty() {
                 // The value is the block on the next lines: deeper, or a list at the
@@ -164,11 +159,11 @@ impl<'a> Fast<'a> {
                     return None;
                 }
             } else {
-                let spaces = after.len() - after.trim_start_matches(' ').len();
-                if spaces == 0 {
+                let gap = spaces(after);
+                if gap == 0 {
                     return None;
                 }
-                let value_col = col + colon + 1 + spaces;
+                let value_col = col + colon + 1 + gap;
                 let v = self.inline(line, value_col)?;
                 self.at += 1;
                 v
@@ -210,17 +205,14 @@ impl<'a> Fast<'a> {
             if !is_item(rest) {
                 return None;
             }
-            let spaces = rest[1..].len() - rest[1..].trim_start_matches(' ').len();
-            let item_col = col + 1 + spaces;
-            if item_col >= col + 1 + rest[1..].len() {
+            // Something must follow the dash.
+            if rest[1..].trim_start_matches(' ').is_empty() {
                 return None;
             }
+            let item_col = col + 1 + spaces(&rest[1..]);
             start.get_or_insert(self.offset(line, if indentless { item_col } else { col }));
             let before = self.pointer.len();
-            {
-                use std::fmt::Write;
-                let _ = write!(self.pointer, "/{}", items.len());
-            }
+            push_index(&mut self.pointer, items.len());
             let item = self.rest(line, item_col);
             let (value, range) = if is_item(item) {
                 return None;
@@ -274,7 +266,7 @@ impl<'a> Fast<'a> {
         if !inner.trim_start_matches(' ').is_empty() {
             let mut offset = 1;
             for part in inner.split(',') {
-                let lead = part.len() - part.trim_start_matches(' ').len();
+                let lead = spaces(part);
                 let text = part.trim_matches(' ');
                 if text.is_empty() || text.bytes().any(|c| b"[{}:#".contains(&c)) {
                     return None;
@@ -290,10 +282,7 @@ impl<'a> Fast<'a> {
                 };
                 let start = at + offset + lead;
                 let before = self.pointer.len();
-                {
-                    use std::fmt::Write;
-                    let _ = write!(self.pointer, "/{}", items.len());
-                }
+                push_index(&mut self.pointer, items.len());
                 self.spans.insert(
                     &self.pointer,
                     &NodeSpan {
@@ -308,6 +297,11 @@ impl<'a> Fast<'a> {
         }
         Some((Value::Array(items), at..at + close))
     }
+}
+
+/// How many spaces `s` starts with.
+fn spaces(s: &str) -> usize {
+    s.len() - s.trim_start_matches(' ').len()
 }
 
 /// `- ` (or a lone `-`) starts a list item.

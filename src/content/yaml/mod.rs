@@ -372,21 +372,11 @@ impl Builder {
             Some(Open {
                 value: Value::Array(items),
                 ..
-            }) => {
-                use std::fmt::Write;
-                let _ = write!(self.pointer, "/{}", items.len());
-            }
+            }) => push_index(&mut self.pointer, items.len()),
             Some(Open {
                 pending: Some((name, _)),
                 ..
-            }) => {
-                self.pointer.push('/');
-                if name.contains(['~', '/']) {
-                    self.pointer.push_str(&escape_pointer(name));
-                } else {
-                    self.pointer.push_str(name);
-                }
-            }
+            }) => push_key(&mut self.pointer, name),
             _ => {}
         }
         before
@@ -681,6 +671,22 @@ fn key_text(s: Scalar<'_>) -> String {
             other => other.to_string(),
         },
     }
+}
+
+/// Extend a JSON pointer by a mapping key.
+fn push_key(pointer: &mut String, name: &str) {
+    pointer.push('/');
+    if name.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer(name));
+    } else {
+        pointer.push_str(name);
+    }
+}
+
+/// Extend a JSON pointer by a list index.
+fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{index}");
 }
 
 /// RFC 6901: `~` and `/` inside a key.
